@@ -1,0 +1,62 @@
+"""Audit events: who did what, when, from where. Never passwords or document contents."""
+
+from datetime import datetime
+
+from flask import has_request_context, request
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.extensions import db
+from portal.timeutil import utcnow
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_actor_at", "actor_id", "at"),
+        Index("ix_audit_events_object", "object_type", "object_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # What the person typed when no account matched (a failed sign-in), so attempts can be traced.
+    actor_label: Mapped[str | None] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(String(500))
+
+
+def record(
+    action: str,
+    *,
+    actor_id: int | None = None,
+    actor_label: str | None = None,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    detail: str | None = None,
+) -> AuditEvent:
+    """Add an audit event to the current transaction; the caller commits."""
+    event = AuditEvent(
+        action=action,
+        actor_id=actor_id,
+        actor_label=actor_label[:254] if actor_label else None,
+        object_type=object_type,
+        object_id=str(object_id) if object_id is not None else None,
+        detail=detail[:500] if detail else None,
+    )
+    if has_request_context():
+        event.ip = (request.remote_addr or "")[:64] or None
+        event.user_agent = (request.user_agent.string or "")[:200] or None
+    db.session.add(event)
+    return event
+
+
+def record_now(action: str, **kwargs) -> None:
+    """Record an event in its own transaction, for requests that change nothing else (a refused access)."""
+    db.session.rollback()
+    record(action, **kwargs)
+    db.session.commit()

@@ -1,0 +1,57 @@
+"""What every page shares: template helpers, the remembered language, and dev-mode email printing."""
+
+from flask import Flask, current_app, g, request
+from flask_login import current_user
+
+from portal import i18n, outbox
+from portal.accounts.models import ROLE_LABELS
+from portal.extensions import db
+
+
+def header_user():
+    """The signed-in person for the header, or None (also None while an error page renders)."""
+    return i18n._signed_in_user()
+
+
+def error_summary(form) -> list[dict]:
+    """GOV.UK error summary items: the first message of each field, linked to the field."""
+    items = []
+    for name, errors in form.errors.items():
+        field = getattr(form, name, None)
+        if errors and field is not None:
+            message = errors[0] if isinstance(errors[0], str) else str(errors[0])
+            items.append({"text": message, "href": f"#{field.id}"})
+    return items
+
+
+def _save_language_to_profile():
+    asked = request.args.get("lang")
+    if asked in i18n.CODES and current_user.is_authenticated and current_user.preferred_language != asked:
+        current_user.preferred_language = asked
+        db.session.commit()
+
+
+def _send_outbox_in_development(response):
+    # One machine without a mail server: print new emails straight away so links can be followed.
+    if g.get("outbox_queued") and current_app.config.get("OUTBOX_SEND_AFTER_REQUEST"):
+        outbox.send_pending()
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault(
+        "OUTBOX_SEND_AFTER_REQUEST",
+        app.config["PORTAL_ENV"] == "development" and not app.config.get("MAIL_SERVER"),
+    )
+    app.before_request(_save_language_to_profile)
+    app.after_request(i18n.remember_language)
+    app.after_request(_send_outbox_in_development)
+    app.jinja_env.globals.update(
+        languages=i18n.LANGUAGES,
+        language_links=i18n.language_links,
+        current_language=i18n.current_language,
+        text_direction=i18n.text_direction,
+        header_user=header_user,
+        role_labels=ROLE_LABELS,
+        error_summary=error_summary,
+    )
