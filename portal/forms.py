@@ -9,7 +9,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, StopValidation
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -20,6 +21,7 @@ __all__ = [
     "InputRequired",
     "Length",
     "PortalForm",
+    "choices",
     "email_field",
     "new_password_fields",
     "password_field",
@@ -92,10 +94,23 @@ def text_field(label, message, **kwargs) -> StringField:
     return StringField(label, validators=[DataRequired(message=message)], widget=GovTextInput(), **kwargs)
 
 
-def radio_field(label, choices, message, **kwargs) -> RadioField:
-    return RadioField(
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class PortalRadioField(RadioField):
+    """Radios whose "not one of the choices" error is the same clear message as an empty answer."""
+
+    def pre_validate(self, form):
+        if self.data is not None and self.data not in {value for value, *_rest in self.iter_choices()}:
+            raise StopValidation(self.validators[0].message)
+
+
+def radio_field(label, pairs, message, **kwargs) -> RadioField:
+    return PortalRadioField(
         label,
-        choices=choices,
+        choices=choices(pairs),
         validators=[InputRequired(message=message)],
         widget=GovRadioInput(),
         **kwargs,

@@ -20,6 +20,12 @@ LANG_COOKIE = "lang"
 
 
 def select_locale() -> str:
+    """Babel's locale: English is formatted the British way (23 November 2026)."""
+    code = choose_language()
+    return "en_GB" if code == "en" else code
+
+
+def choose_language() -> str:
     """?lang= first, then the remembered choice, then the profile, then the browser, then English."""
     asked = request.args.get("lang")
     if asked in CODES:
@@ -43,7 +49,8 @@ def _signed_in_user():
 
 
 def current_language() -> str:
-    return str(get_locale() or "en")
+    locale = get_locale()
+    return locale.language if locale else "en"
 
 
 def text_direction() -> str:

@@ -13,6 +13,11 @@ def header_user():
     return i18n._signed_in_user()
 
 
+def role_names(person) -> str:
+    """A person's roles, translated, in a stable order."""
+    return ", ".join(str(label) for role, label in ROLE_LABELS.items() if role in person.roles)
+
+
 def error_summary(form) -> list[dict]:
     """GOV.UK error summary items: the first message of each field, linked to the field."""
     items = []
@@ -52,6 +57,6 @@ def init_app(app: Flask) -> None:
         current_language=i18n.current_language,
         text_direction=i18n.text_direction,
         header_user=header_user,
-        role_labels=ROLE_LABELS,
+        role_names=role_names,
         error_summary=error_summary,
     )

@@ -26,7 +26,7 @@ class LoginForm(PortalForm):
 class RegisterForm(PortalForm):
     role = radio_field(
         _l("Who is this account for?"),
-        choices=[(role, ROLE_LABELS[role]) for role in SELF_REGISTER_ROLES],
+        [(role, ROLE_LABELS[role]) for role in SELF_REGISTER_ROLES],
         message=_l("Select who this account is for"),
     )
     email = email_field()
@@ -68,7 +68,7 @@ class CodeForm(PortalForm):
 class ProfileForm(PortalForm):
     preferred_language = radio_field(
         _l("Language for pages and emails"),
-        choices=[(code, name) for code, name, _dir in LANGUAGES],
+        [(code, name) for code, name, _dir in LANGUAGES],
         message=_l("Select a language"),
     )
     submit = submit_field(_l("Save"))

@@ -80,7 +80,7 @@ def logout():
 
 def _finish_second_factor(user):
     target = session.get("next")
-    service.start_session(user)
+    service.start_session(user, second_factor=True)
     return redirect(_safe_next(target))
 
 

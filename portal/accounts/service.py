@@ -227,7 +227,7 @@ def set_password(user: User, password: str, *, keep_session_id: int | None = Non
 # Sessions.
 
 
-def start_session(user: User) -> None:
+def start_session(user: User, *, second_factor: bool = False) -> None:
     """Sign in with a brand-new session: nothing from before sign-in is carried over."""
     session.clear()
     token, token_hash = UserSession.new_token()
@@ -235,6 +235,7 @@ def start_session(user: User) -> None:
         UserSession(
             token_hash=token_hash,
             user_id=user.id,
+            second_factor=second_factor,
             ip=(request.remote_addr or "")[:64] or None,
             user_agent=(request.user_agent.string or "")[:200] or None,
         )
@@ -273,7 +274,7 @@ def load_session_user(user_id: str) -> User | None:
         session["timed_out"] = True
         return None
     user = db.session.get(User, record.user_id)
-    if user is None or not user.active:
+    if user is None or not user.active or (user.is_staff and not record.second_factor):
         return None
     # Touch at most once a minute: no write on every request.
     if now - record.last_seen_at > timedelta(minutes=1):

@@ -1,8 +1,8 @@
-"""Accounts, roles, sessions, audit events and the email outbox
+"""Foundation: accounts, roles, sessions, audit events, email outbox
 
-Revision ID: 8d6e5e378aa2
-Revises: 
-Create Date: 2026-11-23 10:55:02.581713
+Revision ID: 0001
+Revises:
+Create Date: 2026-11-23 10:59:58.584177
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '8d6e5e378aa2'
+revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -83,6 +83,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('last_seen_at', sa.DateTime(), nullable=False),
     sa.Column('ended_at', sa.DateTime(), nullable=True),
+    sa.Column('second_factor', sa.Boolean(), nullable=False),
     sa.Column('ip', sa.String(length=64), nullable=True),
     sa.Column('user_agent', sa.String(length=200), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),

@@ -1,0 +1,129 @@
+"""Walk the URL map: the route list is pinned, every private route needs sign-in, every route taking an
+object id checks access, and every POST route refuses a missing CSRF token."""
+
+import pytest
+from werkzeug.routing import IntegerConverter
+
+ROUTES = {
+    ("GET", "/"),
+    ("GET", "/healthz"),
+    ("GET", "/accessibility"),
+    ("GET", "/privacy"),
+    ("GET", "/static/<path:filename>"),
+    ("GET", "/account/login"),
+    ("POST", "/account/login"),
+    ("POST", "/account/logout"),
+    ("GET", "/account/two-factor"),
+    ("POST", "/account/two-factor"),
+    ("GET", "/account/two-factor/setup"),
+    ("POST", "/account/two-factor/setup"),
+    ("GET", "/account/register"),
+    ("POST", "/account/register"),
+    ("GET", "/account/register/check-email"),
+    ("GET", "/account/confirm/<token>"),
+    ("GET", "/account/reset"),
+    ("POST", "/account/reset"),
+    ("GET", "/account/reset/<token>"),
+    ("POST", "/account/reset/<token>"),
+    ("GET", "/account/profile"),
+    ("POST", "/account/profile"),
+    ("GET", "/account/password"),
+    ("POST", "/account/password"),
+    ("GET", "/admin/users"),
+    ("GET", "/admin/users/<int:user_id>"),
+    ("POST", "/admin/users/<int:user_id>"),
+}
+PUBLIC = {
+    "main.index",
+    "main.healthz",
+    "main.accessibility",
+    "main.privacy",
+    "static",
+    "accounts.login",
+    "accounts.two_factor",
+    "accounts.two_factor_setup",
+    "accounts.register",
+    "accounts.check_email",
+    "accounts.confirm",
+    "accounts.reset_request",
+    "accounts.reset_password",
+}
+# Arguments that are tokens, not object ids: the token itself is the proof.
+TOKEN_ARGUMENTS = {"token", "filename"}
+
+
+def app_routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield method, rule
+
+
+def fill(rule):
+    values = {
+        arg: ("1" if isinstance(rule._converters.get(arg), IntegerConverter) else "x")
+        for arg in rule.arguments
+    }
+    path = rule.rule
+    for arg, value in values.items():
+        path = path.replace(f"<int:{arg}>", value).replace(f"<path:{arg}>", value).replace(f"<{arg}>", value)
+    return path
+
+
+def test_route_list_is_pinned(app):
+    """A route that disappears (or appears) must be added to or removed from this list on purpose."""
+    assert {(method, rule.rule) for method, rule in app_routes(app)} == ROUTES
+
+
+def test_only_allow_listed_views_are_public(app):
+    public = {endpoint for endpoint, view in app.view_functions.items() if getattr(view, "is_public", False)}
+    assert public | {"static"} == PUBLIC
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_every_private_route_needs_sign_in(app, method):
+    client = app.test_client()
+    for route_method, rule in app_routes(app):
+        if route_method != method or rule.endpoint in PUBLIC:
+            continue
+        response = client.open(fill(rule), method=method)
+        if method == "GET":
+            assert response.status_code == 302, rule.rule
+            assert response.headers["Location"].startswith("/account/login?next="), rule.rule
+        else:
+            assert response.status_code in (400, 403), rule.rule
+
+
+def test_every_object_route_checks_access(app):
+    for _method, rule in app_routes(app):
+        object_args = set(rule.arguments) - TOKEN_ARGUMENTS
+        if object_args:
+            view = app.view_functions[rule.endpoint]
+            assert getattr(view, "checks_access", False), f"{rule.rule} must check access to {object_args}"
+
+
+def test_every_post_route_refuses_a_missing_csrf_token(app, make_user, sign_in, client):
+    sign_in(make_user("admin@example.org", roles=("admin",)))
+    for method, rule in app_routes(app):
+        if method != "POST":
+            continue
+        response = client.raw.post(fill(rule), data={"email": "admin@example.org"})
+        assert response.status_code == 400, rule.rule
+        assert "Sorry, there is a problem with that request" in response.get_data(as_text=True)
+
+
+def test_refused_access_is_audited(app, client, make_user, sign_in):
+    from sqlalchemy import select
+
+    from portal.audit import AuditEvent
+    from portal.extensions import db
+
+    client.raw.get("/account/profile")
+    user = make_user()
+    sign_in(user)
+    client.raw.get("/admin/users")
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "access.refused")).all()
+        assert [(e.actor_id, e.detail) for e in events] == [
+            (None, "not signed in GET /account/profile"),
+            (user.id, "role GET /admin/users"),
+        ]
