@@ -33,9 +33,8 @@ install: $(VENV)/.installed node_modules/.package-lock.json ## Install Python an
 assets: install ## Build static/build/ (GOV.UK Frontend through sass, plus htmx)
 	node scripts/build-assets.mjs
 
-translations-compile: install
-	$(BIN)/pybabel compile --statistics -d translations 2>&1 | grep -v '^$$' || true
-	@$(BIN)/pybabel compile -d translations >/dev/null
+translations-compile: install ## Compile the translations (.po to .mo)
+	$(BIN)/pybabel compile -d translations
 
 db: install translations-compile ## Create or upgrade the SQLite database and load demo data once
 	$(FLASK) db upgrade

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -60,3 +61,33 @@ def record_now(action: str, **kwargs) -> None:
     db.session.rollback()
     record(action, **kwargs)
     db.session.commit()
+
+
+# What each event means, in words a person can read on their own activity page.
+ACTION_LABELS = {
+    "access.refused": _l("A page was refused"),
+    "account.confirm": _l("Email address confirmed"),
+    "account.data_exported": _l("Your data was downloaded"),
+    "account.other_sessions_ended": _l("Signed out everywhere else"),
+    "account.password_change_refused": _l("Password change refused: wrong current password"),
+    "account.password_changed": _l("Password changed"),
+    "account.profile_updated": _l("Account details changed"),
+    "account.register": _l("Account created"),
+    "account.register_existing": _l("Someone tried to register with your email address"),
+    "account.reset_requested": _l("Password reset requested"),
+    "admin.roles_changed": _l("Roles changed by an administrator"),
+    "session.timeout": _l("Signed out after a time limit"),
+    "sign_in.failure": _l("Failed sign-in"),
+    "sign_in.password_ok": _l("Password accepted, security code needed"),
+    "sign_in.rate_limited": _l("Sign-in paused after too many attempts"),
+    "sign_in.success": _l("Signed in"),
+    "sign_in.unconfirmed": _l("Sign-in before confirming email address"),
+    "sign_out": _l("Signed out"),
+    "two_factor.enrolled": _l("Security codes set up"),
+    "two_factor.failure": _l("Wrong security code"),
+    "two_factor.rate_limited": _l("Security codes paused after too many attempts"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from portal import i18n, outbox
 from portal.accounts.models import ROLE_LABELS
+from portal.audit import action_label
 from portal.extensions import db
 
 
@@ -58,5 +59,6 @@ def init_app(app: Flask) -> None:
         text_direction=i18n.text_direction,
         header_user=header_user,
         role_names=role_names,
+        action_label=action_label,
         error_summary=error_summary,
     )

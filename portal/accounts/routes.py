@@ -1,8 +1,9 @@
 """Sign in, register, confirm, reset, second factor, profile and password."""
 
+import json
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,6 +19,7 @@ from portal.accounts.forms import (
     ResetRequestForm,
 )
 from portal.extensions import db
+from portal.forms import PortalForm
 from portal.security import public
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -206,3 +208,36 @@ def change_password():
         audit.record_now("account.password_change_refused", actor_id=current_user.id)
         form.current_password.errors.append(_("Your current password is not correct"))
     return render_template("accounts/change_password.html", form=form)
+
+
+@bp.get("/my-data")
+def my_data():
+    return render_template(
+        "accounts/my_data.html",
+        sessions=service.live_sessions(current_user),
+        activity=service.recent_activity(current_user),
+        this_session=service.current_session_record(),
+        end_form=PortalForm(),
+    )
+
+
+@bp.get("/my-data/download")
+def my_data_download():
+    data = service.export(current_user)
+    audit.record("account.data_exported", actor_id=current_user.id)
+    db.session.commit()
+    return Response(
+        json.dumps(data, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="my-send-portal-data.json"'},
+    )
+
+
+@bp.post("/sessions/end-others")
+def end_other_sessions():
+    if PortalForm().validate_on_submit():
+        service.end_sessions(current_user, except_id=service.current_session_record().id)
+        audit.record("account.other_sessions_ended", actor_id=current_user.id)
+        db.session.commit()
+        flash(_("You have been signed out everywhere else."), "success")
+    return redirect(url_for("accounts.my_data"))

@@ -349,3 +349,64 @@ def verify_totp(user: User, secret: str, code: str) -> bool:
             user.totp_last_step = step
             return True
     return False
+
+
+# The person's own data.
+
+ACTIVITY_LIMIT = 50
+
+
+def live_sessions(user: User) -> list[UserSession]:
+    return list(
+        db.session.scalars(
+            select(UserSession)
+            .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+            .order_by(UserSession.last_seen_at.desc())
+        )
+    )
+
+
+def recent_activity(user: User) -> list[audit.AuditEvent]:
+    return list(
+        db.session.scalars(
+            select(audit.AuditEvent)
+            .where(audit.AuditEvent.actor_id == user.id)
+            .order_by(audit.AuditEvent.id.desc())
+            .limit(ACTIVITY_LIMIT)
+        )
+    )
+
+
+def export(user: User) -> dict:
+    """Everything the portal holds about this person's account, for their own download."""
+    return {
+        "account": {
+            "email": user.email,
+            "roles": sorted(user.roles),
+            "preferred_language": user.preferred_language,
+            "created_at": user.created_at.isoformat(),
+            "email_confirmed_at": user.email_confirmed_at.isoformat() if user.email_confirmed_at else None,
+            "password_changed_at": user.password_changed_at.isoformat(),
+            "second_factor_set_up": user.totp_secret is not None,
+        },
+        "sessions": [
+            {
+                "started": s.created_at.isoformat(),
+                "last_seen": s.last_seen_at.isoformat(),
+                "ended": s.ended_at.isoformat() if s.ended_at else None,
+                "ip": s.ip,
+                "browser": s.user_agent,
+            }
+            for s in db.session.scalars(
+                select(UserSession).where(UserSession.user_id == user.id).order_by(UserSession.id)
+            )
+        ],
+        "activity": [
+            {"at": e.at.isoformat(), "action": e.action, "ip": e.ip, "detail": e.detail}
+            for e in db.session.scalars(
+                select(audit.AuditEvent)
+                .where(audit.AuditEvent.actor_id == user.id)
+                .order_by(audit.AuditEvent.id)
+            )
+        ],
+    }
