@@ -91,8 +91,12 @@ def demo(if_empty: bool, print_only: bool) -> None:
             return
         _print_accounts(_demo_credentials())
         return
-    if if_empty and db.session.scalar(select(func.count(User.id))):
-        click.echo("The database already has accounts; demo data not loaded again.")
+    if if_empty:
+        if db.session.scalar(select(func.count(User.id))):
+            click.echo("The database already has accounts; demo data not loaded again.")
+            return
+        create_demo_accounts()
+        click.echo("Demo data loaded.")
         return
     _print_accounts(create_demo_accounts())
 

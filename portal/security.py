@@ -76,9 +76,9 @@ def _require_sign_in():
     if getattr(view, "is_public", False) or current_user.is_authenticated:
         return None
     audit.record_now("access.refused", detail=f"not signed in {request.method} {request.path}"[:500])
-    if request.method != "GET":
-        abort(403)
-    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+    # After a form post too (say the session timed out while typing): sign in, then back to the page.
+    target = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    return redirect(url_for("accounts.login", next=target), 303 if request.method != "GET" else 302)
 
 
 def _signed_in_response() -> bool:
