@@ -128,3 +128,15 @@ def test_503_when_the_database_is_down(tmp_path):
     page = client.get("/_test/reads-database", expect=503)
     assert_friendly(page, "Sorry, the service is unavailable")
     assert page.title.startswith("Sorry, the service is unavailable")
+
+
+def test_429_per_address_across_many_accounts(client, app):
+    app.config["RATELIMIT_SIGN_IN_ADDRESS"] = "4 per 15 minutes"
+    for n in range(4):
+        page = client.submit("/account/login", {"email": f"guess{n}@example.org", "password": "wrong"})
+        assert page.status == 200
+    page = client.submit("/account/login", {"email": "another@example.org", "password": "wrong"})
+    assert page.status == 429
+    # Another address is not affected.
+    other = client.raw.get("/account/login", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert other.status_code == 200
