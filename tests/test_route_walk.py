@@ -43,6 +43,7 @@ PUBLIC = {
     "main.privacy",
     "static",
     "accounts.login",
+    "accounts.logout",
     "accounts.two_factor",
     "accounts.two_factor_setup",
     "accounts.register",

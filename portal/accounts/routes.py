@@ -74,8 +74,11 @@ def login():
 
 
 @bp.post("/logout")
+@public
 def logout():
-    service.end_current_session(current_user)
+    # Public, so that pressing "Sign out" after the session already timed out still ends up signed out.
+    if current_user.is_authenticated:
+        service.end_current_session(current_user)
     flash(_("You have signed out."), "success")
     return redirect(url_for("accounts.login"))
 
@@ -115,6 +118,9 @@ def two_factor_setup():
     session["new_totp_secret"] = secret
     form = CodeForm()
     if form.validate_on_submit():
+        if not service.sign_in_allowed(user.email):
+            audit.record_now("two_factor.rate_limited", actor_id=user.id)
+            abort(429)
         if service.verify_totp(user, secret, form.code.data):
             user.totp_secret = secret
             audit.record("two_factor.enrolled", actor_id=user.id)

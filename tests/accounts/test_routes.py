@@ -310,3 +310,12 @@ def test_a_new_staff_role_needs_the_second_factor(app, client, make_user, sign_i
         db.session.commit()
     # Granting a staff role does not carry an earlier password-only session over.
     assert client.raw.get("/account/profile").status_code == 302
+
+
+def test_security_code_setup_is_rate_limited(app, client, make_user):
+    app.config["RATELIMIT_SIGN_IN_ACCOUNT"] = "3 per 15 minutes"
+    staff = make_user("new.staff@example.org", roles=("caseworker",), totp=False)
+    client.submit("/account/login", {"email": staff.email, "password": PASSWORD})
+    for _ in range(3):
+        assert client.submit("/account/two-factor/setup", {"code": "000000"}).status == 200
+    assert client.submit("/account/two-factor/setup", {"code": "000000"}).status == 429

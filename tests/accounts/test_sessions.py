@@ -53,3 +53,13 @@ def test_activity_is_written_at_most_once_a_minute(app, client, make_user, sign_
     first = session_record(app).last_seen_at
     client.raw.get("/account/profile")
     assert session_record(app).last_seen_at == first
+
+
+def test_sign_out_after_a_timeout_still_lands_on_sign_in(app, client, make_user, sign_in):
+    sign_in(make_user())
+    token = client.get("/account/profile").csrf_token()
+    record = session_record(app)
+    shift_session(app, last_seen_at=record.last_seen_at - timedelta(minutes=45))
+    response = client.raw.post("/account/logout", data={"csrf_token": token}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "You have signed out." in response.get_data(as_text=True)
