@@ -35,6 +35,7 @@ def postgres_ready():
     with app.app_context():
         db.drop_all()
         db.create_all()
+        db.engine.dispose()
     return True
 
 

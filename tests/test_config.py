@@ -60,6 +60,7 @@ def test_sqlite_foreign_keys_and_wal(tmp_path):
     with app.app_context():
         assert db.session.scalar(text("PRAGMA foreign_keys")) == 1
         assert db.session.scalar(text("PRAGMA journal_mode")) == "wal"
+        db.engine.dispose()
 
 
 def test_wsgi_exposes_app(monkeypatch, tmp_path):

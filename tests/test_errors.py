@@ -34,7 +34,9 @@ def app_with_test_routes(app_config):
     with app.app_context():
         if app_config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             db.create_all()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture

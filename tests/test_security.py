@@ -60,7 +60,9 @@ def production_app(app_config, monkeypatch):
     with app.app_context():
         if app_config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             db.create_all()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_production_adds_hsts_and_secure_cookies(production_app, make_user):
