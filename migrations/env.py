@@ -63,6 +63,13 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    # The full-text index tables are created by hand in the migrations (dialect-specific).
+    from portal.local_offer.fulltext import is_index_table
+
+    return not (type_ == "table" and is_index_table(name))
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -82,6 +89,7 @@ def run_migrations_online():
                 logger.info("No changes in schema detected.")
 
     conf_args = current_app.extensions["migrate"].configure_args
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -138,5 +138,7 @@ def users_create(email: str, roles: tuple[str, ...], password: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (demo, demo_code, outbox_group, users_group):
+    from portal.local_offer.cli import local_offer_group
+
+    for command in (demo, demo_code, outbox_group, users_group, local_offer_group):
         app.cli.add_command(command)

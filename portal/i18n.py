@@ -2,7 +2,7 @@
 
 from urllib.parse import urlencode
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -27,6 +27,8 @@ def select_locale() -> str:
 
 def choose_language() -> str:
     """?lang= first, then the remembered choice, then the profile, then the browser, then English."""
+    if not has_request_context():
+        return "en"  # commands and background work
     asked = request.args.get("lang")
     if asked in CODES:
         return asked
