@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.add_extension("jinja2.ext.do")
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -1,17 +1,34 @@
 """What every page shares: template helpers, the remembered language, and dev-mode email printing."""
 
+from babel.dates import get_day_names
 from flask import Flask, current_app, g, request
+from flask_babel import get_locale
 from flask_login import current_user
 
 from portal import i18n, outbox
 from portal.accounts.models import ROLE_LABELS
 from portal.audit import action_label
+from portal.markdown import render as render_markdown
 from portal.extensions import db
 
 
 def header_user():
     """The signed-in person for the header, or None (also None while an error page renders)."""
     return i18n._signed_in_user()
+
+
+DAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+def day_names(codes: list[str]) -> str:
+    """iCalendar day codes as day names in the page's language."""
+    names = get_day_names("wide", locale=get_locale())
+    return ", ".join(names[DAY_CODES.index(c)] for c in codes if c in DAY_CODES)
+
+
+def language_name(code: str) -> str:
+    locale = get_locale()
+    return (locale.languages.get(code) if locale else None) or code
 
 
 def role_names(person) -> str:
@@ -52,6 +69,7 @@ def init_app(app: Flask) -> None:
     app.before_request(_save_language_to_profile)
     app.after_request(i18n.remember_language)
     app.after_request(_send_outbox_in_development)
+    app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals.update(
         languages=i18n.LANGUAGES,
         language_links=i18n.language_links,
@@ -60,5 +78,7 @@ def init_app(app: Flask) -> None:
         header_user=header_user,
         role_names=role_names,
         action_label=action_label,
+        day_names=day_names,
+        language_name=language_name,
         error_summary=error_summary,
     )

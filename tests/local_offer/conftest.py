@@ -57,8 +57,17 @@ DATA = {
                     "accessibility": ["step-free access", "hearing loop"],
                 }
             ],
-            contacts=[{"name": "Sam Lee", "role": "Group leader", "email": "group@example.org", "phone": "01632 960001"}],
-            translations={"pl": {"name": "Grupa wsparcia dla rodziców dzieci z autyzmem", "summary": "Wsparcie."}},
+            contacts=[
+                {
+                    "name": "Sam Lee",
+                    "role": "Group leader",
+                    "email": "group@example.org",
+                    "phone": "01632 960001",
+                }
+            ],
+            translations={
+                "pl": {"name": "Grupa wsparcia dla rodziców dzieci z autyzmem", "summary": "Wsparcie."}
+            },
         ),
         service(
             "svc-speech",
