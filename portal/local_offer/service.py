@@ -12,7 +12,14 @@ from sqlalchemy.orm import selectinload
 from portal.extensions import db
 from portal.local_offer.models import Area, Service, ShortlistItem
 from portal.local_offer.search import Query, known_taxonomy
-from portal.local_offer.taxonomy import AGE_BANDS, NEEDS, PHASES, SETTING_TYPE_ORDER, SETTING_TYPES, TAXONOMIES
+from portal.local_offer.taxonomy import (
+    AGE_BANDS,
+    NEEDS,
+    PHASES,
+    SETTING_TYPE_ORDER,
+    SETTING_TYPES,
+    TAXONOMIES,
+)
 
 STALE_AFTER = timedelta(days=365)
 SERVICE_FILTERS = ("need", "type", "cost", "delivery", "area")
@@ -47,7 +54,9 @@ def chosen_filters(query: Query, area_names: dict[str, str], args) -> list[dict]
     for taxonomy, terms in query.filters.items():
         labels = filter_labels(taxonomy, area_names)
         for term in terms:
-            remaining = [(k, v) for k, v in args.items(multi=True) if not (k == taxonomy and v == term) and k != "page"]
+            remaining = [
+                (k, v) for k, v in args.items(multi=True) if not (k == taxonomy and v == term) and k != "page"
+            ]
             chosen.append({"label": labels.get(term, term), "remove": remaining})
     if query.age:
         remaining = [(k, v) for k, v in args.items(multi=True) if k not in ("age", "page")]
@@ -116,7 +125,9 @@ def add_to_shortlist(user_id: int, service_id: str) -> bool:
     if db.session.get(Service, service_id) is None:
         return False
     exists = db.session.scalar(
-        select(ShortlistItem.id).where(ShortlistItem.user_id == user_id, ShortlistItem.service_id == service_id)
+        select(ShortlistItem.id).where(
+            ShortlistItem.user_id == user_id, ShortlistItem.service_id == service_id
+        )
     )
     if not exists:
         db.session.add(ShortlistItem(user_id=user_id, service_id=service_id))
@@ -170,7 +181,11 @@ def tailored_settings(needs: list[str], age: int | None, area: str | None, area_
         reasons = []
         if age is not None:
             reasons.append(
-                _("Takes children and young people aged %(low)s to %(high)s", low=setting.min_age, high=setting.max_age)
+                _(
+                    "Takes children and young people aged %(low)s to %(high)s",
+                    low=setting.min_age,
+                    high=setting.max_age,
+                )
             )
         for need in needs:
             if need in caters:

@@ -250,8 +250,15 @@ def test_saving_an_unknown_listing_is_404(client, listings, make_user, sign_in):
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/local-offer/?q=support&need=communication-interaction", "/local-offer/",
-                                  "/local-offer/services/svc-speech", "/local-offer/settings/?age=7"])  # fmt: skip
+PAGES = [
+    "/local-offer/?q=support&need=communication-interaction",
+    "/local-offer/",
+    "/local-offer/services/svc-speech",
+    "/local-offer/settings/?age=7",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
 def test_sql_statements_do_not_grow_with_services(app, client, listings, count_queries, path):
     with app.app_context():
         generate(100)
