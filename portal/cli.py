@@ -67,6 +67,32 @@ def create_demo_accounts() -> dict:
     return credentials
 
 
+DEMO_LOCAL_OFFER = Path(__file__).resolve().parent.parent / "content" / "local-offer"
+# The demo service editor keeps these organisations' listings.
+DEMO_EDITED_ORGANISATIONS = ("org-mereford-sendiass", "org-mereford-parent-carer-forum")
+
+
+def load_demo_content() -> None:
+    """The fictional Local Offer, and the demo service editor linked to a few organisations."""
+    from portal.local_offer.importer import import_path
+    from portal.local_offer.models import Organisation, OrganisationEditor
+
+    import_path(DEMO_LOCAL_OFFER)
+    editor = find_user("services@example.org")
+    organisations = [o for o in DEMO_EDITED_ORGANISATIONS if db.session.get(Organisation, o)]
+    if not organisations:  # the data may name them differently: take the first two
+        organisations = list(db.session.scalars(select(Organisation.id).order_by(Organisation.id).limit(2)))
+    for organisation_id in organisations:
+        linked = db.session.scalar(
+            select(OrganisationEditor).where(
+                OrganisationEditor.user_id == editor.id, OrganisationEditor.organisation_id == organisation_id
+            )
+        )
+        if not linked:
+            db.session.add(OrganisationEditor(user_id=editor.id, organisation_id=organisation_id))
+    db.session.commit()
+
+
 def _print_accounts(credentials: dict) -> None:
     click.echo("\nDemo accounts (fictional people; demo data only):")
     for email, _roles, description in DEMO_ACCOUNTS:
@@ -96,9 +122,12 @@ def demo(if_empty: bool, print_only: bool) -> None:
             click.echo("The database already has accounts; demo data not loaded again.")
             return
         create_demo_accounts()
+        load_demo_content()
         click.echo("Demo data loaded.")
         return
-    _print_accounts(create_demo_accounts())
+    credentials = create_demo_accounts()
+    load_demo_content()
+    _print_accounts(credentials)
 
 
 @click.command("demo-code")

@@ -31,6 +31,10 @@ def test_demo_creates_every_role_with_the_given_password(app, runner, monkeypatc
         assert users["caseworker@example.org"].totp_secret == "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
         assert users["parent@example.org"].totp_secret is None
         all_roles = set().union(*(u.roles for u in users.values()))
+        from portal.local_offer.models import OrganisationEditor, Service
+
+        assert db.session.scalar(select(func.count()).select_from(Service)) >= 110
+        assert db.session.scalar(select(func.count()).select_from(OrganisationEditor)) >= 1
         assert all_roles == {"parent", "young_person", "professional", "caseworker", "mediator",
                              "forum_editor", "service_editor", "admin"}  # fmt: skip
 

@@ -218,7 +218,7 @@ def import_path(path: Path) -> dict[str, int]:
         text = file.read_text(encoding="utf-8")
         data = json.loads(text) if file.suffix == ".json" else yaml.safe_load(text) or {}
         if file.suffix == ".json":
-            from portal.local_offer.oruk import from_oruk
+            from portal.local_offer.oruk_format import from_oruk
 
             data = from_oruk(data)
         for key, value in load_records(data, file.name).items():
