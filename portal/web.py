@@ -8,8 +8,8 @@ from flask_login import current_user
 from portal import i18n, outbox
 from portal.accounts.models import ROLE_LABELS
 from portal.audit import action_label
-from portal.markdown import render as render_markdown
 from portal.extensions import db
+from portal.markdown import render as render_markdown
 
 
 def header_user():

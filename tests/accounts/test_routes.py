@@ -319,3 +319,11 @@ def test_security_code_setup_is_rate_limited(app, client, make_user):
     for _ in range(3):
         assert client.submit("/account/two-factor/setup", {"code": "000000"}).status == 200
     assert client.submit("/account/two-factor/setup", {"code": "000000"}).status == 429
+
+
+def test_radio_questions_show_their_question(client, make_user, sign_in):
+    legend = client.get("/account/register").soup.select_one("fieldset legend")
+    assert legend.get_text(strip=True) == "Who is this account for?"
+    sign_in(make_user())
+    legend = client.get("/account/profile").soup.select_one("fieldset legend")
+    assert legend.get_text(strip=True) == "Language for pages and emails"
