@@ -72,7 +72,7 @@ ACTION_LABELS = {
     "account.password_change_refused": _l("Password change refused: wrong current password"),
     "account.password_changed": _l("Password changed"),
     "account.profile_updated": _l("Account details changed"),
-    "account.register": _l("Account created"),
+    "account.register": _l("You created your account"),
     "account.register_existing": _l("Someone tried to register with your email address"),
     "account.reset_requested": _l("Password reset requested"),
     "admin.roles_changed": _l("Roles changed by an administrator"),
