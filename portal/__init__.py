@@ -65,12 +65,24 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.routes import bp as accounts_bp
     from portal.admin.routes import bp as admin_bp
+    from portal.guides.routes import bp as guides_bp
     from portal.local_offer.editing import bp as listing_editing_bp
     from portal.local_offer.oruk import bp as oruk_bp
     from portal.local_offer.routes import bp as local_offer_bp
     from portal.main.routes import bp as main_bp
+    from portal.provision.routes import bp as provision_bp
 
-    for blueprint in (main_bp, accounts_bp, admin_bp, local_offer_bp, oruk_bp, listing_editing_bp):
+    blueprints = (
+        main_bp,
+        accounts_bp,
+        admin_bp,
+        local_offer_bp,
+        oruk_bp,
+        listing_editing_bp,
+        guides_bp,
+        provision_bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

@@ -74,10 +74,12 @@ DEMO_EDITED_ORGANISATIONS = ("org-mereford-sendiass", "org-mereford-parent-carer
 
 def load_demo_content() -> None:
     """The fictional Local Offer, and the demo service editor linked to a few organisations."""
+    from portal.guides.content import import_content
     from portal.local_offer.importer import import_path
     from portal.local_offer.models import Organisation, OrganisationEditor
 
     import_path(DEMO_LOCAL_OFFER)
+    import_content()
     editor = find_user("services@example.org")
     organisations = [o for o in DEMO_EDITED_ORGANISATIONS if db.session.get(Organisation, o)]
     if not organisations:  # the data may name them differently: take the first two
@@ -167,7 +169,8 @@ def users_create(email: str, roles: tuple[str, ...], password: str) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from portal.guides.cli import content_group
     from portal.local_offer.cli import local_offer_group
 
-    for command in (demo, demo_code, outbox_group, users_group, local_offer_group):
+    for command in (demo, demo_code, outbox_group, users_group, local_offer_group, content_group):
         app.cli.add_command(command)

@@ -30,8 +30,8 @@ def assert_clean(html: str):
 
 def test_markdown_renders_with_govuk_classes():
     html = render("## Heading\n\nSome *text* and a [link](https://example.org).\n\n- one\n- two")
-    assert '<h2 class="govuk-heading-l">Heading</h2>' in html
-    assert '<a class="govuk-link" href="https://example.org">link</a>' in html
+    assert '<h2 class="govuk-heading-l" id="heading">Heading</h2>' in html
+    assert '<a class="govuk-link" rel="noopener" href="https://example.org">link</a>' in html
     assert '<ul class="govuk-list govuk-list--bullet">' in html
 
 
