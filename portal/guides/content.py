@@ -202,7 +202,7 @@ def shown_pages(kind: str, language: str) -> list[Shown]:
 
 
 def search(text: str, language: str) -> list[Shown]:
-    """Guides and provision pages whose title, summary or text has every word (in this language or English)."""
+    """Guides and provision pages whose title, summary or text has every word (this language or English)."""
     words = [w for w in re.findall(r"[^\W_]+", text.lower()) if len(w) > 2][:6]
     if not words:
         return []

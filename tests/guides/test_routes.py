@@ -32,7 +32,7 @@ def small_content(tmp_path):
         "guides/annual-reviews/en.md",
         {"title": "Annual reviews", "summary": "How reviews work.", "audience": ["parents"],
          "topics": ["reviews"], **common},
-        "## Before the meeting\n\nGather reports.\n\n## After the meeting\n\nThe decision comes within 4 weeks.",
+        "## Before the meeting\n\nGather reports.\n\n## After the meeting\n\nThe decision comes in 4 weeks.",
     )  # fmt: skip
     write(
         root,
