@@ -50,6 +50,9 @@ def render_with_contents(text: str) -> tuple[Markup, list[tuple[str, str]]]:
         extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "2-3"}},
         output_format="html",
     )
+    # Raw HTML in the text is shown as text, never passed through (bleach then checks what markdown made).
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
     raw = converter.convert(text or "")
     contents = [(token["id"], token["name"]) for token in _level_two(converter.toc_tokens)]
     clean = bleach.clean(

@@ -81,5 +81,3 @@ def _has_provision() -> bool:
     from portal.guides.content import CONTENT
 
     return any((CONTENT / "provision").glob("*/*/en.md"))
-
-
