@@ -91,6 +91,7 @@ def settings():
         area=area,
         age_text=age_text,
         error=error,
+        page_error=error,
         asked=asked,
         entries=entries,
         area_names=area_names,

@@ -269,3 +269,7 @@ def test_sql_statements_do_not_grow_with_services(app, client, listings, count_q
     with count_queries() as large:
         client.get(path)
     assert small.count == large.count <= 10
+
+
+def test_tailored_list_error_title(client, listings):
+    assert client.get("/local-offer/settings/?age=99").title.startswith("Error: Find schools and settings")
