@@ -11,7 +11,7 @@ PORT ?= 5000
 export PORTAL_ENV ?= development
 LANGUAGES := ur pl pa ro
 
-.PHONY: help install assets translations-compile db run test check lint format translations clean
+.PHONY: help install assets translations-compile db run test check lint format translations bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-22s %s\n", $$1, $$2}'
@@ -64,6 +64,10 @@ translations: install ## Extract interface strings, update every .po, compile
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d translations
 
+
+bench: assets translations-compile ## Measure key pages under gunicorn on SQLite and PostgreSQL (docs/performance.md)
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(BIN)/python bench/run.py
 
 clean: ## Remove generated files (not the database)
 	rm -rf static/build .pytest_cache .ruff_cache

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import yaml
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from portal.extensions import db
 from portal.local_offer import search
@@ -224,6 +224,7 @@ def import_path(path: Path) -> dict[str, int]:
         for key, value in load_records(data, file.name).items():
             totals[key] += value
     db.session.commit()
+    refresh_statistics()
     return totals
 
 
@@ -327,4 +328,12 @@ def generate(count: int, seed: int = 1) -> int:
         db.session.commit()
     search.rebuild_words()
     db.session.commit()
+    refresh_statistics()
     return count
+
+
+def refresh_statistics() -> None:
+    """After a bulk load, PostgreSQL's planner needs fresh row counts, or it picks slow nested loops."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE lo_services, lo_service_terms, lo_services_search, lo_search_words"))
+        db.session.commit()
