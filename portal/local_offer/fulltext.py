@@ -57,14 +57,18 @@ def words(value: str) -> list[str]:
     return [w.lower() for w in WORD.findall(value or "")]
 
 
-def store(rows: list[dict]) -> None:
-    """Index listings: each row has service_id, name, keywords, body. Replaces what was indexed before."""
+def store(rows: list[dict], *, new: bool = False) -> None:
+    """Index listings: each row has service_id, name, keywords, body. Replaces what was indexed before,
+    unless the listings are `new` (a bulk load), where looking for old rows would only cost time."""
     if not rows:
         return
     connection = db.session.connection()
     ids = [{"id": row["service_id"]} for row in rows]
+    if new:
+        ids = []
     if connection.dialect.name == "sqlite":
-        connection.execute(text("DELETE FROM lo_services_fts WHERE service_id = :id"), ids)
+        if ids:
+            connection.execute(text("DELETE FROM lo_services_fts WHERE service_id = :id"), ids)
         connection.execute(
             text(
                 "INSERT INTO lo_services_fts (service_id, name, keywords, body) "
@@ -73,7 +77,8 @@ def store(rows: list[dict]) -> None:
             rows,
         )
     else:
-        connection.execute(text("DELETE FROM lo_services_search WHERE service_id = :id"), ids)
+        if ids:
+            connection.execute(text("DELETE FROM lo_services_search WHERE service_id = :id"), ids)
         connection.execute(
             text(
                 "INSERT INTO lo_services_search (service_id, document) VALUES (:service_id, "
