@@ -379,6 +379,8 @@ def recent_activity(user: User) -> list[audit.AuditEvent]:
 
 def export(user: User) -> dict:
     """Everything the portal holds about this person's account, for their own download."""
+    from portal.local_offer.models import ShortlistItem
+
     return {
         "account": {
             "email": user.email,
@@ -401,6 +403,17 @@ def export(user: User) -> dict:
                 select(UserSession).where(UserSession.user_id == user.id).order_by(UserSession.id)
             )
         ],
+        "shortlist": [
+            {
+                "listing": item.service.name,
+                "listing_id": item.service_id,
+                "note": item.note,
+                "saved": item.created_at.isoformat(),
+            }
+            for item in db.session.scalars(
+                select(ShortlistItem).where(ShortlistItem.user_id == user.id).order_by(ShortlistItem.id)
+            )
+        ],  # fmt: skip
         "activity": [
             {"at": e.at.isoformat(), "action": e.action, "ip": e.ip, "detail": e.detail}
             for e in db.session.scalars(

@@ -37,6 +37,7 @@ def test_download_is_my_own_data_and_is_logged(app, client, make_user, sign_in):
     assert "other@example.org" not in response.get_data(as_text=True)
     assert "password_hash" not in data["account"]
     assert [event["action"] for event in data["activity"]] == ["sign_in.success"]
+    assert data["shortlist"] == []
     with app.app_context():
         assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "account.data_exported"))
 

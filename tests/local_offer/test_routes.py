@@ -273,3 +273,12 @@ def test_sql_statements_do_not_grow_with_services(app, client, listings, count_q
 
 def test_tailored_list_error_title(client, listings):
     assert client.get("/local-offer/settings/?age=99").title.startswith("Error: Find schools and settings")
+
+
+def test_shortlist_is_in_my_data_download(client, listings, make_user, sign_in):
+    import json
+
+    sign_in(make_user())
+    add(client, "svc-speech")
+    data = json.loads(client.raw.get("/account/my-data/download").get_data(as_text=True))
+    assert [item["listing_id"] for item in data["shortlist"]] == ["svc-speech"]
