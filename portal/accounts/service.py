@@ -413,7 +413,7 @@ def export(user: User) -> dict:
             for item in db.session.scalars(
                 select(ShortlistItem).where(ShortlistItem.user_id == user.id).order_by(ShortlistItem.id)
             )
-        ],  # fmt: skip
+        ],
         "activity": [
             {"at": e.at.isoformat(), "action": e.action, "ip": e.ip, "detail": e.detail}
             for e in db.session.scalars(
