@@ -327,3 +327,25 @@ def test_radio_questions_show_their_question(client, make_user, sign_in):
     sign_in(make_user())
     legend = client.get("/account/profile").soup.select_one("fieldset legend")
     assert legend.get_text(strip=True) == "Language for pages and emails"
+
+
+def test_header_sign_in_link_comes_back_to_the_page(client, make_user):
+    make_user()
+    page = client.get("/guides/?audience=parents")
+    href = page.soup.select_one(".govuk-service-navigation a[href^='/account/login']")["href"]
+    assert href == "/account/login?next=/guides/?audience%3Dparents"
+    assert (
+        client.get("/account/register").soup.select_one(
+            ".govuk-service-navigation a[href^='/account/login']"
+        )["href"]
+        == "/account/login"
+    )
+    response = client.raw.post(
+        href,
+        data={
+            "csrf_token": client.get(href).csrf_token(),
+            "email": "parent@example.org",
+            "password": PASSWORD,
+        },
+    )
+    assert response.headers["Location"] == "/guides/?audience=parents"
