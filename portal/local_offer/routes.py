@@ -37,7 +37,6 @@ def _results_page(kind: str, template: str):
         "language": current_language(),
         "localised": listings.localised,
         "saved": listings.shortlisted_ids(current_user.id) if current_user.is_authenticated else set(),
-        "add_form": AddToShortlistForm(),
         "area_names": area_names,
     }
     # htmx asks for the results only; a history restore asks for the whole page.
@@ -66,7 +65,6 @@ def service(service_id: str):
         stale=listings.is_stale(listing),
         rows=listings.listing_rows(listing, listings.areas()),
         saved=current_user.is_authenticated and listing.id in listings.shortlisted_ids(current_user.id),
-        add_form=AddToShortlistForm(),
     )
 
 
@@ -109,7 +107,6 @@ def shortlist():
         items=listings.shortlist(current_user.id),
         language=current_language(),
         localised=listings.localised,
-        remove_form=RemoveForm(),
     )
 
 

@@ -4,8 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import yaml
-
+from portal.guides.content import parse
 from portal.i18n import CODES
 from portal.markdown import render
 
@@ -21,14 +20,6 @@ class Page:
     available: list[str]
 
 
-def _read(path: Path) -> tuple[dict, str]:
-    text = path.read_text(encoding="utf-8")
-    if text.startswith("---\n"):
-        _start, front, body = text.split("---\n", 2)
-        return yaml.safe_load(front) or {}, body
-    return {}, text
-
-
 def load_page(slug: str, language: str) -> Page | None:
     """The page in the asked language, else in English (its `lang` says which it really is)."""
     folder = CONTENT / slug
@@ -36,7 +27,7 @@ def load_page(slug: str, language: str) -> Page | None:
     if not available:
         return None
     lang = language if language in available else "en"
-    front, body = _read(folder / f"{lang}.md")
+    front, body = parse((folder / f"{lang}.md").read_text(encoding="utf-8"))
     return Page(
         title=front.get("title", slug),
         body=render(body),
