@@ -65,12 +65,18 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.routes import bp as accounts_bp
     from portal.admin.routes import bp as admin_bp
+    from portal.guides.editing import bp as guide_editing_bp
     from portal.guides.routes import bp as guides_bp
     from portal.local_offer.editing import bp as listing_editing_bp
     from portal.local_offer.oruk import bp as oruk_bp
     from portal.local_offer.routes import bp as local_offer_bp
     from portal.main.routes import bp as main_bp
+    from portal.mediation.mediator import bp as mediator_bp
+    from portal.mediation.routes import bp as mediation_bp
+    from portal.plans.documents import bp as plan_documents_bp
+    from portal.plans.routes import bp as plans_bp
     from portal.provision.routes import bp as provision_bp
+    from portal.voice.routes import bp as voice_bp
 
     blueprints = (
         main_bp,
@@ -80,7 +86,13 @@ def _register_blueprints(app: Flask) -> None:
         oruk_bp,
         listing_editing_bp,
         guides_bp,
+        guide_editing_bp,
         provision_bp,
+        plans_bp,
+        plan_documents_bp,
+        voice_bp,
+        mediation_bp,
+        mediator_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -93,6 +93,15 @@ def load_demo_content() -> None:
         if not linked:
             db.session.add(OrganisationEditor(user_id=editor.id, organisation_id=organisation_id))
     db.session.commit()
+    from portal.guides import demo as guides_demo
+    from portal.mediation import demo as mediation_demo
+    from portal.plans import demo as plans_demo
+    from portal.voice import demo as voice_demo
+
+    guides_demo.seed()
+    plans_demo.seed()
+    voice_demo.seed()
+    mediation_demo.seed()
 
 
 def _print_accounts(credentials: dict) -> None:

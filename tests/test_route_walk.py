@@ -70,6 +70,11 @@ ROUTES = {
     ("GET", "/admin/users"),
     ("GET", "/admin/users/<int:user_id>"),
     ("POST", "/admin/users/<int:user_id>"),
+    # guide editing (issue 4)
+    # plans (issue 5)
+    # plan documents (issue 5)
+    # mediation and mediator (issue 7)
+    # views (issue 6)
 }
 PUBLIC = {
     "main.index",
@@ -103,6 +108,7 @@ PUBLIC = {
     "oruk.taxonomy",
     "oruk.taxonomy_terms",
     "oruk.taxonomy_term",
+    # public: mediation (issue 7)
 }
 # Arguments that are tokens, not object ids: the token itself is the proof.
 TOKEN_ARGUMENTS = {"token", "filename"}

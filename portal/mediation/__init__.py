@@ -1,0 +1,1 @@
+"""Mediation: requests, deadlines, slots, bookings, outcomes and certificates."""

@@ -1,0 +1,1 @@
+"""EHC plans: the plan viewer, versions, access, timeline and documents."""

@@ -1,0 +1,1 @@
+"""Young people's and parents' views: /my-views/."""

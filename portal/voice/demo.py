@@ -1,0 +1,5 @@
+"""Demo data: demo views (idempotent; called by `flask demo`)."""
+
+
+def seed() -> None:
+    """Filled in with the feature; safe to run more than once."""
