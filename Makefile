@@ -28,7 +28,12 @@ node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-install: $(VENV)/.installed node_modules/.package-lock.json ## Install Python and npm packages (from the locks)
+FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+
+$(FONT): # PDFs (plans, certificates) are set in DejaVu Sans, from Debian
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core
+
+install: $(VENV)/.installed node_modules/.package-lock.json | $(FONT) ## Install Python and npm packages (from the locks)
 
 assets: install ## Build static/build/ (GOV.UK Frontend through sass, plus htmx)
 	node scripts/build-assets.mjs
