@@ -1,5 +1,6 @@
 """Settings from the environment, with safe defaults for the embedded (one machine) mode."""
 
+import base64
 import os
 import secrets
 from datetime import timedelta
@@ -18,6 +19,16 @@ def _instance_secret_key(instance_path: Path) -> str:
     if not path.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _instance_storage_key(instance_path: Path) -> str:
+    """A development file-encryption key (32 random bytes, base64), generated once into instance/."""
+    path = instance_path / "storage_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        path.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
         path.chmod(0o600)
     return path.read_text().strip()
 
@@ -55,7 +66,17 @@ def load(instance_path: str, environ: dict[str, str] | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
-        "PORTAL_STORAGE_KEY": env.get("PORTAL_STORAGE_KEY"),
+        # Uploads: encrypted at rest. The key is required in production (checked when a file is stored
+        # or read); in development one is generated into instance/storage_key. See docs/storage.md.
+        "PORTAL_STORAGE_KEY": env.get("PORTAL_STORAGE_KEY")
+        or (_instance_storage_key(instance) if development else None),
+        "PORTAL_STORAGE_OLD_KEY": env.get("PORTAL_STORAGE_OLD_KEY"),
+        "PORTAL_STORAGE_BACKEND": env.get("PORTAL_STORAGE_BACKEND", "local").lower(),
+        "PORTAL_STORAGE_PATH": env.get("PORTAL_STORAGE_PATH") or str(instance / "uploads"),
+        "PORTAL_S3_BUCKET": env.get("PORTAL_S3_BUCKET"),
+        "PORTAL_S3_PREFIX": env.get("PORTAL_S3_PREFIX", "uploads/"),
+        "PORTAL_S3_ENDPOINT_URL": env.get("PORTAL_S3_ENDPOINT_URL"),
+        "PORTAL_S3_REGION": env.get("PORTAL_S3_REGION"),
         "PORTAL_FEEDBACK_EMAIL": env.get("PORTAL_FEEDBACK_EMAIL", "send-portal-feedback@example.org"),
         "PORTAL_BASE_URL": env.get("PORTAL_BASE_URL", "http://127.0.0.1:5000"),
         # Mail: with no MAIL_SERVER, messages are printed to the console and kept in the outbox.
@@ -72,6 +93,8 @@ def load(instance_path: str, environ: dict[str, str] | None = None) -> dict:
         "SESSION_COOKIE_SECURE": not development,
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=30),
+        # With JavaScript, a warning this long before the idle sign-out offers "Stay signed in" (WCAG 2.2.1).
+        "SESSION_TIMEOUT_WARNING": timedelta(minutes=2),
         "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=12),
         "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
         # Forms and uploads.

@@ -17,6 +17,26 @@ def header_user():
     return i18n._signed_in_user()
 
 
+def session_timeout() -> dict | None:
+    """For the signed-out warning: seconds left, when to warn, and the idle limit in minutes."""
+    if header_user() is None:
+        return None
+    from portal.accounts.service import session_seconds_left
+
+    left = session_seconds_left()
+    if left is None:
+        return None
+    idle = current_app.config["SESSION_IDLE_TIMEOUT"]
+    warning = min(current_app.config["SESSION_TIMEOUT_WARNING"].total_seconds(), left)
+    return {
+        "left": left,
+        "warn_at": int(left - warning),
+        "idle_seconds": int(idle.total_seconds()),
+        "idle_minutes": int(idle.total_seconds() // 60),
+        "warning_minutes": max(1, round(current_app.config["SESSION_TIMEOUT_WARNING"].total_seconds() / 60)),
+    }
+
+
 DAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
 
@@ -76,6 +96,7 @@ def init_app(app: Flask) -> None:
         current_language=i18n.current_language,
         text_direction=i18n.text_direction,
         header_user=header_user,
+        session_timeout=session_timeout,
         role_names=role_names,
         action_label=action_label,
         day_names=day_names,

@@ -31,6 +31,7 @@ ROUTES = {
     ("POST", "/account/password"),
     ("GET", "/account/my-data"),
     ("GET", "/account/my-data/download"),
+    ("POST", "/account/session/extend"),
     ("POST", "/account/sessions/end-others"),
     ("GET", "/local-offer/"),
     ("GET", "/local-offer/services/<service_id>"),

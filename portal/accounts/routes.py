@@ -239,6 +239,16 @@ def my_data_download():
     )
 
 
+@bp.post("/session/extend")
+def extend_session():
+    """'Stay signed in' on the timeout warning: a script gets 204; without one, back to the page."""
+    if PortalForm().validate_on_submit():
+        service.touch_current_session()
+    if request.accept_mimetypes.best == "application/json":
+        return "", 204
+    return redirect(_safe_next(request.form.get("next")), 303)
+
+
 @bp.post("/sessions/end-others")
 def end_other_sessions():
     if PortalForm().validate_on_submit():

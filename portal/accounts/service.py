@@ -9,7 +9,7 @@ import qrcode
 import qrcode.image.svg
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, request, session, url_for
+from flask import current_app, g, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
@@ -248,12 +248,19 @@ def start_session(user: User, *, second_factor: bool = False) -> None:
 
 
 def current_session_record() -> UserSession | None:
+    """This request's server-side session row (looked up once per request)."""
     token = session.get("sid")
     if not token:
         return None
-    return db.session.scalar(
+    cached = g.get("session_record")
+    if cached is not None and cached[0] == token:
+        return cached[1]
+    record = db.session.scalar(
         select(UserSession).where(UserSession.token_hash == UserSession.hash_token(token))
     )
+    if record is not None:
+        g.session_record = (token, record)
+    return record
 
 
 def load_session_user(user_id: str) -> User | None:
@@ -281,6 +288,28 @@ def load_session_user(user_id: str) -> User | None:
         record.last_seen_at = now
         db.session.commit()
     return user
+
+
+def touch_current_session() -> None:
+    """'Stay signed in': restart the idle clock now (ordinary requests touch it at most once a minute)."""
+    record = current_session_record()
+    if record is not None and record.ended_at is None:
+        record.last_seen_at = utcnow()
+        db.session.commit()
+
+
+def session_seconds_left() -> int | None:
+    """Seconds until the current session ends by itself (idle or absolute limit), or None if signed out."""
+    record = current_session_record()
+    if record is None or record.ended_at is not None:
+        return None
+    config = current_app.config
+    now = utcnow()
+    ends = min(
+        record.last_seen_at + config["SESSION_IDLE_TIMEOUT"],
+        record.created_at + config["SESSION_ABSOLUTE_TIMEOUT"],
+    )
+    return max(0, int((ends - now).total_seconds()))
 
 
 def end_current_session(user: User) -> None:
