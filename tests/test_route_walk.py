@@ -135,6 +135,17 @@ ROUTES = {
     ("POST", "/mediator/slots"),
     ("POST", "/mediator/slots/<int:slot_id>/withdraw"),
     # views (issue 6)
+    ("GET", "/my-views/"),
+    ("GET", "/my-views/plans/<int:plan_id>"),
+    ("POST", "/my-views/plans/<int:plan_id>/start"),
+    ("GET", "/my-views/plans/<int:plan_id>/request"),
+    ("POST", "/my-views/plans/<int:plan_id>/request"),
+    ("GET", "/my-views/<int:set_id>"),
+    ("GET", "/my-views/<int:set_id>/questions/<key>"),
+    ("POST", "/my-views/<int:set_id>/questions/<key>"),
+    ("GET", "/my-views/<int:set_id>/questions/<key>/file"),
+    ("POST", "/my-views/<int:set_id>/questions/<key>/quote"),
+    ("POST", "/my-views/<int:set_id>/send"),
 }
 PUBLIC = {
     "main.index",
