@@ -180,6 +180,8 @@ def users_create(email: str, roles: tuple[str, ...], password: str) -> None:
 def init_app(app: Flask) -> None:
     from portal.guides.cli import content_group
     from portal.local_offer.cli import local_offer_group
+    from portal.plans.cli import plans_group
 
     for command in (demo, demo_code, outbox_group, users_group, local_offer_group, content_group):
         app.cli.add_command(command)
+    app.cli.add_command(plans_group)

@@ -12,6 +12,7 @@ The rules (issue 5, DOMAIN.md):
 
 from datetime import date
 
+from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -154,7 +155,8 @@ def record_plan_event(action: str, plan: Plan, detail: str | None = None) -> Non
     """Add a plan audit event (shown on /plans/<id>/access) to the current transaction; the caller commits."""
     if not action.startswith("plan."):
         raise ValueError("plan audit actions start with 'plan.'")
-    actor_id = current_user.id if current_user and current_user.is_authenticated else None
+    signed_in = has_request_context() and current_user.is_authenticated
+    actor_id = current_user.id if signed_in else None
     audit.record(action, actor_id=actor_id, object_type="plan", object_id=plan.id, detail=detail)
 
 
