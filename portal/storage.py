@@ -428,26 +428,19 @@ def store(
     """
     display_name = filetypes.safe_name(original_name)
     source = _seekable(stream, max_bytes)
-    source.seek(0, os.SEEK_END)
-    if source.tell() > max_bytes:
-        raise filetypes.too_big(max_bytes)
-    source.seek(0)
-    filetype = filetypes.identify(source, display_name, kinds)
-    source.seek(0)
-
+    try:
+        filetype, name, data_key, digest, size = _check_and_write(source, display_name, kinds, max_bytes)
+    finally:
+        if source is not stream:
+            source.close()
     master = _current_key()
-    data_key = AESGCM.generate_key(bit_length=256)
-    name = secrets.token_hex(16)
-    digest = hashlib.sha256()
-    counter = [0]
     chosen = backend()
-    chosen.put(name, _encrypt(source, name, data_key, digest, counter, max_bytes))
     session = db.session()
     session.info.setdefault(NEW_OBJECTS, []).append((chosen, name))
     stored = StoredFile(
         storage_key=name,
-        size=counter[0],
-        sha256=digest.hexdigest(),
+        size=size,
+        sha256=digest,
         wrapped_key=aes_key_wrap(master, data_key),
         key_id=key_id(master),
         content_type=filetype.mime,
@@ -462,6 +455,22 @@ def store(
         chosen.delete(name)
         raise
     return stored
+
+
+def _check_and_write(source: IO[bytes], display_name: str, kinds, max_bytes: int):
+    source.seek(0, os.SEEK_END)
+    if source.tell() > max_bytes:
+        raise filetypes.too_big(max_bytes)
+    source.seek(0)
+    filetype = filetypes.identify(source, display_name, kinds)
+    source.seek(0)
+    _current_key()  # no key, no upload: fail before writing anything
+    data_key = AESGCM.generate_key(bit_length=256)
+    name = secrets.token_hex(16)
+    digest = hashlib.sha256()
+    counter = [0]
+    backend().put(name, _encrypt(source, name, data_key, digest, counter, max_bytes))
+    return filetype, name, data_key, digest.hexdigest(), counter[0]
 
 
 def _sealed_chunks(pieces: Iterator[bytes]) -> Iterator[tuple[bytes, bool]]:

@@ -1,4 +1,4 @@
-"""File types are decided by content: each accepted type, and every kind of refusal, including random bytes."""
+"""File types are decided by content: each accepted type, every kind of refusal, and random bytes."""
 
 import io
 import struct
@@ -32,7 +32,8 @@ def png(width=1, height=1) -> bytes:
 
 
 def jpeg() -> bytes:
-    return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
+    header = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    return header + b"\x00" * 64 + b"\xff\xd9"
 
 
 def pdf(text: str = "Hello", padding: int = 0) -> bytes:
@@ -174,7 +175,9 @@ def test_content_that_does_not_match_the_name_is_refused():
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,  # old binary Word (.doc) with macros possible
     ],
 )
-@pytest.mark.parametrize("name", ["report.pdf", "advice.docx", "photo.jpg", "scan.png", "file.exe", "page.html"])
+@pytest.mark.parametrize(
+    "name", ["report.pdf", "advice.docx", "photo.jpg", "scan.png", "file.exe", "page.html"]
+)
 def test_programs_html_and_svg_are_refused_whatever_their_name(data, name):
     with pytest.raises(UploadRefused, match="The selected file must be a PDF, Word document"):
         check(data, name, DOCUMENT_KINDS)
