@@ -9,6 +9,7 @@ Access (issue 6):
   mediators, admins) gets 404 on every views URL.
 """
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -316,7 +317,7 @@ def save_answer(
         )
     answer = answer_for(view_set, key)
     answer.skipped = False
-    answer.text = (text or "").strip()
+    answer.text = clean_text(text)
     answer.cards = " ".join(card for card in question.cards if card in set(cards or ()))
     answer.scale = int(scale) if scale and question.young_person_scale and int(scale) in SCALE else None
     if stored is not None or remove_file:
@@ -326,6 +327,12 @@ def save_answer(
     answer.updated_at = utcnow()
     _touch(view_set, viewer)
     db.session.commit()
+
+
+def clean_text(text: str | None) -> str:
+    """Typed words as given, less control characters (PostgreSQL cannot keep NUL); line breaks stay."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")).strip()
 
 
 def _drop_file(answer: ViewAnswer) -> None:

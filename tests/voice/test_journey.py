@@ -28,7 +28,9 @@ def test_young_person_answers_every_way_then_sends(app, client, family, sign_in)
     assert "Question 1 of 10" in page.text()
     set_path = first.rsplit("/questions/", 1)[0]
 
-    page = client.submit(first, {"cards": ["kind", "funny", "not-a-card"], "text": "I make people laugh", "save": "y"})
+    page = client.submit(
+        first, {"cards": ["kind", "funny", "not-a-card"], "text": "I make people laugh", "save": "y"}
+    )
     assert page.h1 == "What is important to you now?"
     page = client.submit(f"{set_path}/questions/important_now", {"skip": "y"})
     assert page.h1 == "What will be important to you when you are older?"
