@@ -31,6 +31,9 @@ class DateInput(GovDateInput):
     """GOV.UK date input with Day, Month and Year in the page's language."""
 
     def map_gov_params(self, field, **kwargs):
+        if field.raw_data is not None and len(field.raw_data) != 3:
+            # A post missing a part (or with extra parts) still renders three boxes.
+            field.raw_data = ([*field.raw_data, "", "", ""])[:3]
         params = super().map_gov_params(field, **kwargs)
         for item, label in zip(params["items"], (_("Day"), _("Month"), _("Year")), strict=True):
             item["label"] = label

@@ -247,7 +247,13 @@ def assign(request_id: int):
 
 def _book_form(item, slots):
     form = forms.BookForm()
-    form.slot.choices = [(str(s.id), "") for s in slots]
+    choices = [(str(s.id), "") for s in slots]
+    # A time that was free when the page loaded may be gone by the time it is posted: let the booking
+    # decide, so the family hears "just booked by someone else" rather than "select a time".
+    posted = request.form.get("slot", "")
+    if request.method == "POST" and posted.isdigit() and posted not in {value for value, _label in choices}:
+        choices.append((posted, ""))
+    form.slot.choices = choices
     return form
 
 
@@ -267,7 +273,8 @@ def book(request_id: int):
         except service.SlotTaken:
             taken = True
             slots = service.free_slots(item.mediator_id)
-            form = _book_form(item, slots)
+            form = forms.BookForm(formdata=None)
+            form.slot.choices = [(str(s.id), "") for s in slots]
         except service.BookingRefused:
             refuse(404, "mediation booking refused", "mediation_request", request_id)
         else:
