@@ -17,8 +17,24 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table("content_revisions", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("meta", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("submitted_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("decided_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("restored_from_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            "fk_content_revisions_restored_from_id",
+            "content_revisions",
+            ["restored_from_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table("content_revisions", schema=None) as batch_op:
+        batch_op.drop_constraint("fk_content_revisions_restored_from_id", type_="foreignkey")
+        batch_op.drop_column("restored_from_id")
+        batch_op.drop_column("decided_at")
+        batch_op.drop_column("submitted_at")
+        batch_op.drop_column("meta")

@@ -9,8 +9,10 @@ from portal.extensions import db
 from portal.timeutil import utcnow
 
 # A revision's life: a draft, sent for review, then published or sent back. Publishing one supersedes the
-# revision that was published before it in the same language.
+# revision that was published before it in the same language; saving a new draft supersedes an older draft
+# (or withdraws one waiting for review). Nothing is ever deleted.
 STATUSES = ("draft", "in_review", "published", "sent_back", "superseded")
+PENDING = ("draft", "in_review")
 
 
 class ContentPage(db.Model):
@@ -57,6 +59,15 @@ class ContentRevision(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
+    # English revisions written by editors: the audience and topics (guides) they propose for the page.
+    # Applied to the page when the revision is published; None for revisions loaded from content/.
+    meta: Mapped[dict | None] = mapped_column(JSON)
+    submitted_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    # A draft made by restoring an older revision names it, so the history can say so.
+    restored_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("content_revisions.id", ondelete="SET NULL")
+    )
 
     page: Mapped[ContentPage] = relationship(back_populates="revisions")
 
