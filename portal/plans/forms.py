@@ -29,7 +29,8 @@ class PlanDateInput(GovDateInput):
         labels = (_("Day"), _("Month"), _("Year"))
         for item, label in zip(params["items"], labels, strict=True):
             item["label"] = label
-        params["items"][0]["id"] = field.id
+        params["items"][0]["id"] = field.id  # the error summary links to the day box
+        params["id"] = f"{field.id}-date"
         return params
 
 
@@ -44,6 +45,10 @@ class PlanDateField(DateField):
 
     def process_formdata(self, valuelist):
         self.typed = bool(valuelist and any((part or "").strip() for part in valuelist))
+        if self.raw_data is not None and len(self.raw_data) != 3:
+            # Not from our three boxes (a hand-made request): the widget needs exactly day, month, year.
+            self.raw_data = (list(self.raw_data) + ["", "", ""])[:3]
+            valuelist = self.raw_data
         try:
             super().process_formdata(valuelist)
         except ValueError:
@@ -243,9 +248,10 @@ class InviteForm(PortalForm):
         ],
         _l("Choose who you are inviting"),
     )
-    purpose = _line(
+    purpose = StringField(
         _l("Purpose (professionals)"),
-        max_length=300,
+        validators=[Length(max=300, message=_l("Must be %(max)s characters or fewer", max=300))],
+        widget=GovTextInput(),
         description=_l("For example: advice for the annual review"),
     )
     access_until = PlanDateField(_l("Access ends on (professionals)"))
