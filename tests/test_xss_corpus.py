@@ -1,12 +1,17 @@
-"""A corpus of known cross-site scripting shapes through the one markdown renderer and a published page."""
+"""A corpus of known cross-site scripting shapes through the one markdown renderer, a published page, and
+the forum editors' preview, review, changes and publishing pages."""
 
 import itertools
 from datetime import date
 
+import pytest
 from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from portal.guides import content
 from portal.markdown import render
+from tests.pages import Client, Page
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -121,3 +126,80 @@ def test_every_vector_is_inert_on_a_published_guide(app, client, tmp_path):
     assert body is not None and body.find("h2")
     assert_inert(str(body), "published guide")
     assert "alert(1)" in body.get_text()  # shown as text, not run
+
+
+# What forum editors write: the same corpus through the editor's preview, the reviewer's pages and the page
+# the workflow publishes.
+
+
+def _editors(make_user):
+    return (
+        make_user("editor@example.org", roles=("forum_editor",)),
+        make_user("editor2@example.org", roles=("forum_editor",)),
+    )
+
+
+def _draft(client, body: str, action: str) -> Page:
+    values = {"title": "Corpus <script>alert(1)</script>", "summary": "<img src=x onerror=alert(1)>",
+              "audience": ["parents"], "topics": ["views"], "body": body, "action": action}  # fmt: skip
+    return client.submit("/edit/guides/new", values)
+
+
+def _inert_parts(page: Page, where: str) -> None:
+    parts = page.soup.select("main .portal-content, main .govuk-summary-card, main ins, main del, main dl")
+    assert parts, where
+    for part in parts:
+        assert_inert(str(part), where)
+
+
+def test_every_vector_is_inert_in_the_editor_preview(app, client, make_user, sign_in):
+    sign_in(_editors(make_user)[0])
+    body = "\n\n".join(f"## Case {n}\n\n{vector}" for n, vector in enumerate(CORPUS))
+    page = _draft(client, body, "preview")
+    preview = page.soup.select_one("main .portal-content")
+    assert preview is not None and preview.find("h2")
+    assert "alert(1)" in preview.get_text()
+    _inert_parts(page, "editor preview")
+
+
+def test_every_vector_is_inert_for_the_reviewer_and_once_published(app, client, make_user, sign_in):
+    editor, reviewer = _editors(make_user)
+    sign_in(editor)
+    body = "\n\n".join(f"## Case {n}\n\n{vector}" for n, vector in enumerate(CORPUS))
+    first = _draft(client, "A first draft, so the corpus shows as a change.", "save").response.request.path
+    page_path = first.split("/revisions/")[0]
+    values = {"title": "Corpus <script>alert(1)</script>", "summary": "<img src=x onerror=alert(1)>",
+              "audience": ["parents"], "topics": ["views"], "body": body, "action": "submit",
+              "base_id": first.rsplit("/", 1)[1]}  # fmt: skip
+    revision_path = client.submit(f"{page_path}/en", values).response.request.path
+    assert "/revisions/" in revision_path and revision_path != first
+    second = Client(app.test_client())
+    sign_in(reviewer, client=second)
+    _inert_parts(second.get(revision_path), "reviewer's revision page")
+    _inert_parts(second.get(revision_path + "/changes"), "changes page")
+    second.submit(revision_path, {"decision": "approve"})
+    published = second.get("/guides/corpus-script-alert-1-script")
+    content_part = published.soup.select_one("main .portal-content")
+    assert content_part is not None and content_part.find("h2")
+    assert_inert(str(content_part), "page published by the workflow")
+    assert published.h1 == "Corpus <script>alert(1)</script>"  # the title is text
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(PAYLOADS + WRAPPERS), st.text(max_size=40)),
+        min_size=1,
+        max_size=8,
+    ).map("".join)
+)
+def test_any_text_is_inert_in_the_editor_preview(editor_client, text):
+    page = _draft(editor_client, text or "x", "preview")
+    for part in page.soup.select("main .portal-content, main .govuk-summary-card"):
+        assert_inert(str(part), repr(text))
+
+
+@pytest.fixture
+def editor_client(app, client, make_user, sign_in):
+    sign_in(_editors(make_user)[0])
+    return client

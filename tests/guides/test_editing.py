@@ -467,3 +467,20 @@ def test_export_still_round_trips_after_editing(
     for path in first.rglob("*.md"):
         assert path.read_bytes() == (again / path.relative_to(first)).read_bytes(), path
     assert compare.left_only == compare.right_only == []
+
+
+# Demo data.
+
+
+def test_demo_seed_leaves_a_revision_for_the_second_editor(app, client, sign_in, editor, editor2, imported):
+    from portal.guides import demo
+
+    with app.app_context():
+        demo.seed()
+        demo.seed()  # idempotent
+    [_original, waiting] = revisions(app, "en")
+    assert (waiting.status, waiting.author_id) == ("in_review", editor.id)
+    assert "## If you cannot go to the meeting" in waiting.body
+    sign_in(editor2)
+    page = client.get(revision_path(app, "annual-reviews", waiting))
+    assert page.soup.select_one("input[name=decision][value=approve]") is not None
