@@ -65,7 +65,7 @@ def _family_or_caseworker():
 
 
 def _plan(plan_id: int) -> tuple[Plan, service.Viewer]:
-    plan = db.session.get(Plan, plan_id)
+    plan = service.get_plan(plan_id)
     viewer = service.viewer_for(current_user, plan) if plan is not None else None
     if viewer is None:
         refuse(404, "views plan", "plan", plan_id)
@@ -75,8 +75,8 @@ def _plan(plan_id: int) -> tuple[Plan, service.Viewer]:
 def _set(set_id: int, *, edit: bool = False) -> tuple[ViewSet, Plan, service.Viewer]:
     """The set if this person may read it (404 otherwise). With edit=True: a draft they may change (403 for a
     set they may read but not change, such as one already sent)."""
-    view_set = db.session.get(ViewSet, set_id)
-    plan = db.session.get(Plan, view_set.plan_id) if view_set is not None else None
+    view_set = service.get_set(set_id)
+    plan = service.get_plan(view_set.plan_id) if view_set is not None else None
     viewer = service.viewer_for(current_user, plan) if plan is not None else None
     if view_set is None or not service.can_read(viewer, view_set):
         refuse(404, "views", "views", set_id)
@@ -105,11 +105,8 @@ def index():
     viewers = {plan.id: service.viewer_for(current_user, plan) for plan in plans}
     by_id = {plan.id: plan for plan in plans}
     readable = [s for s in sets if service.can_read(viewers[s.plan_id], s)]
-    requests = [
-        r
-        for r in service.open_requests(plan_ids, sets)
-        if any(r.asks_for(kind) for kind in service.kinds_for(viewers[r.plan_id]))
-    ]
+    kinds = {plan_id: service.kinds_for(viewer) for plan_id, viewer in viewers.items()}
+    requests = service.open_requests(plan_ids, sets, kinds)
     return render_template(
         "voice/index.html",
         plans=plans,
@@ -130,9 +127,7 @@ def plan(plan_id: int):
     sets = service.sets_for_plans([plan.id])
     readable = [s for s in sets if service.can_read(viewer, s)]
     kinds = service.kinds_for(viewer)
-    requests = service.open_requests([plan.id], sets)
-    if not viewer.is_caseworker:
-        requests = [r for r in requests if any(r.asks_for(kind) for kind in kinds)]
+    requests = service.open_requests([plan.id], sets, None if viewer.is_caseworker else kinds)
     start_form = StartForm() if viewer.role == "parent" else YoungPersonStartForm()
     return render_template(
         "voice/plan.html",

@@ -18,7 +18,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defaultload, lazyload, selectinload
 
 from portal import filetypes, outbox
 from portal.accounts.models import User
@@ -101,7 +101,32 @@ def kinds_for(viewer: Viewer) -> tuple[str, ...]:
     return ()
 
 
-# Reading.
+# Reading. Every User these queries load would fetch its roles too (User.role_rows is selectin); the pages
+# only need email addresses, so roles load only if something asks for them.
+
+NO_ROLES = lazyload(User.role_rows)
+
+
+def _set_options():
+    return (
+        selectinload(ViewSet.answers),
+        defaultload(ViewSet.author).options(NO_ROLES),
+        defaultload(ViewSet.helper).options(NO_ROLES),
+        defaultload(ViewSet.sent_by).options(NO_ROLES),
+        defaultload(ViewSet.request).defaultload(ViewRequest.requested_by).options(NO_ROLES),
+    )
+
+
+def _plan_options():
+    return (defaultload(Plan.child).defaultload(Child.young_person).options(NO_ROLES),)
+
+
+def get_plan(plan_id: int) -> Plan | None:
+    return db.session.get(Plan, plan_id, options=_plan_options())
+
+
+def get_set(set_id: int) -> ViewSet | None:
+    return db.session.get(ViewSet, set_id, options=_set_options())
 
 
 def family_plans(user) -> list[Plan]:
@@ -123,6 +148,7 @@ def family_plans(user) -> list[Plan]:
         select(Plan)
         .join(Child, Plan.child_id == Child.id)
         .where(or_(Child.young_person_id == user.id, parent_row))
+        .options(*_plan_options())
         .order_by(Child.full_name, Plan.id)
     )
     return list(db.session.scalars(query).unique())
@@ -136,27 +162,32 @@ def sets_for_plans(plan_ids: list[int]) -> list[ViewSet]:
         db.session.scalars(
             select(ViewSet)
             .where(ViewSet.plan_id.in_(plan_ids))
-            .options(selectinload(ViewSet.answers))
+            .options(*_set_options())
             .order_by(ViewSet.created_at.desc(), ViewSet.id.desc())
         ).unique()
     )
 
 
-def open_requests(plan_ids: list[int], sets: list[ViewSet]) -> list[ViewRequest]:
-    """Requests not yet answered in full, soonest review first. `sets` are the plans' sets, already loaded."""
+def open_requests(plan_ids: list[int], sets: list[ViewSet], kinds=None) -> list[ViewRequest]:
+    """Requests with views still to send, soonest review first. `sets` are the plans' sets, already loaded.
+    `kinds` keeps only requests still waiting for one of those kinds of views: a tuple, or a dict of tuples
+    by plan id (None: any kind)."""
     if not plan_ids:
         return []
     today = date.today()
     requests = db.session.scalars(
         select(ViewRequest)
         .where(ViewRequest.plan_id.in_(plan_ids), ViewRequest.review_date >= today)
+        .options(defaultload(ViewRequest.requested_by).options(NO_ROLES))
         .order_by(ViewRequest.review_date, ViewRequest.id)
     ).unique()
     answered = {(s.request_id, s.kind) for s in sets if s.is_sent and s.request_id}
     result = []
     for request in requests:
         wanted = (YOUNG_PERSON, PARENT) if request.asks == "both" else (request.asks,)
-        if any((request.id, kind) not in answered for kind in wanted):
+        waiting = [kind for kind in wanted if (request.id, kind) not in answered]
+        allowed = kinds.get(request.plan_id, ()) if isinstance(kinds, dict) else kinds
+        if waiting and (allowed is None or set(waiting) & set(allowed)):
             result.append(request)
     return result
 
@@ -171,7 +202,7 @@ def views_for_plan(plan: Plan, user=None) -> list[ViewSet]:
     sets = db.session.scalars(
         select(ViewSet)
         .where(ViewSet.plan_id == plan.id, ViewSet.sent_at.is_not(None))
-        .options(selectinload(ViewSet.answers))
+        .options(*_set_options())
         .order_by(ViewSet.sent_at.desc(), ViewSet.id.desc())
     ).unique()
     return [view_set for view_set in sets if can_read(viewer, view_set)]
@@ -183,6 +214,7 @@ def recent_sent(limit: int = 50) -> list[ViewSet]:
         db.session.scalars(
             select(ViewSet)
             .where(ViewSet.sent_at.is_not(None))
+            .options(*_set_options())
             .order_by(ViewSet.sent_at.desc(), ViewSet.id.desc())
             .limit(limit)
         ).unique()
@@ -193,7 +225,12 @@ def plans_by_id(plan_ids) -> dict[int, Plan]:
     ids = sorted(set(plan_ids))
     if not ids:
         return {}
-    return {plan.id: plan for plan in db.session.scalars(select(Plan).where(Plan.id.in_(ids))).unique()}
+    return {
+        plan.id: plan
+        for plan in db.session.scalars(
+            select(Plan).where(Plan.id.in_(ids)).options(*_plan_options())
+        ).unique()
+    }
 
 
 def readers(view_set: ViewSet, plan: Plan) -> list[str]:
@@ -204,9 +241,9 @@ def readers(view_set: ViewSet, plan: Plan) -> list[str]:
         names.append(_("%(name)s (young person)", name=plan.child.name))
     now = utcnow()
     rows = db.session.scalars(
-        select(PlanAccess).where(
-            PlanAccess.plan_id == plan.id, PlanAccess.role == "parent", PlanAccess.revoked_at.is_(None)
-        )
+        select(PlanAccess)
+        .where(PlanAccess.plan_id == plan.id, PlanAccess.role == "parent", PlanAccess.revoked_at.is_(None))
+        .options(defaultload(PlanAccess.user).options(NO_ROLES))
     ).unique()
     for row in rows:
         if row.is_current(now) and row.user.active:
@@ -257,7 +294,7 @@ def start_set(plan: Plan, kind: str, viewer: Viewer) -> ViewSet:
     if existing is not None:
         return existing
     sets = sets_for_plans([plan.id])
-    request = next((r for r in open_requests([plan.id], sets) if r.asks_for(kind)), None)
+    request = next(iter(open_requests([plan.id], sets, kinds=(kind,))), None)
     view_set = ViewSet(
         plan_id=plan.id,
         kind=kind,
