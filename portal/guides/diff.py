@@ -46,6 +46,10 @@ def _del(text: str) -> Markup:
     return Markup(f'<del><span class="govuk-visually-hidden">[{label}] </span>{escape(text)}</del>')
 
 
+def _blank() -> Line:
+    return Line(Markup(""), "same")
+
+
 def words(before: str, after: str) -> Markup:
     """One line (or field) compared word by word."""
     old, new = TOKEN.findall(before), TOKEN.findall(after)
@@ -77,8 +81,11 @@ def lines(before: str, after: str, context: int = CONTEXT) -> list[Hunk]:
             paired = min(len(removed), len(added)) if op == "replace" else 0
             for a, b in zip(removed[:paired], added[:paired], strict=True):
                 shown.append(Line(words(a, b), "changed"))
-            shown.extend(Line(_del(line), "removed") for line in removed[paired:])
-            shown.extend(Line(_ins(line), "added") for line in added[paired:])
+            # A blank line added or taken away only spaces out paragraphs: shown blank, not as a change.
+            shown.extend(
+                Line(_del(line), "removed") if line.strip() else _blank() for line in removed[paired:]
+            )
+            shown.extend(Line(_ins(line), "added") if line.strip() else _blank() for line in added[paired:])
         hunks.append(Hunk(group[0][3] + 1, shown))
     return hunks
 
