@@ -42,7 +42,7 @@ def known_data(app, people, make_request):
     make_request(family, mediator, decision="cease_plan", told_on=date(2026, 9, 30))
     make_request(family, mediator, decision="cease_plan", told_on=date(2026, 8, 31))  # outside
     with app.app_context():
-        for number, request_id in enumerate(no_mediation + [ids[6]]):
+        for number, request_id in enumerate([*no_mediation, ids[6]]):
             db.session.add(
                 Certificate(
                     request_id=request_id,
