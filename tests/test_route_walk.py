@@ -131,6 +131,9 @@ ROUTES = {
     ("GET", "/plans/new"),
     ("POST", "/plans/new"),
     # plan documents (issue 5)
+    ("GET", "/plans/<int:plan_id>/documents/"),
+    ("POST", "/plans/<int:plan_id>/documents/"),
+    ("GET", "/plans/<int:plan_id>/documents/<int:document_id>"),
     # mediation and mediator (issue 7)
     ("GET", "/mediation/"),
     ("GET", "/mediation/request"),
