@@ -5,7 +5,7 @@ Bank holidays in England come from the maintained `holidays` library
 holiday falls at a weekend. tests/mediation/test_deadlines.py pins its answers on known dates, so an
 update that changed them would fail the build rather than move a family's deadline silently.
 
-The rules (DOMAIN.md; SEND Regulations 2014 regs 33 to 35 and 42; Code of Practice 11.42 to 11.52):
+The rules (DOMAIN.md; SEND Regulations 2014 Part 6, mediation; SEND Code of Practice chapter 11):
 - certificate when the family does not want mediation: within 3 working days of the council being told;
 - mediation to take place: within 30 days of the council being told the family wants it;
 - certificate after mediation: within 3 working days of mediation ending;
