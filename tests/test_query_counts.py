@@ -1,12 +1,41 @@
-"""SQL statements per page stay small and do not grow with the data."""
+"""SQL statements per page stay small and do not grow with the data (an N+1 regression fails here).
+
+Every key page from issue 8 is fetched at two data sizes; the count must be the same at both and at most
+LIMIT. Local Offer search also does a bounded amount of work whatever the size (RESULT_CAP, WINDOW).
+"""
 
 import pytest
 
+from portal.extensions import db
+from portal.guides import content
+from portal.local_offer import search as search_module
+from portal.local_offer.importer import generate, load_records
+from portal.local_offer.search import Query, search
+from tests.local_offer.conftest import DATA
+
 LIMIT = 10
+SMALL, LARGE = 50, 500
 
 ANONYMOUS = ["/", "/account/login", "/account/register", "/account/reset", "/accessibility", "/privacy"]
 SIGNED_IN = ["/", "/account/profile", "/account/password", "/account/my-data"]
 ADMIN = ["/admin/users", "/admin/users/1"]
+
+# The key pages of issue 8 (the same ones `make bench` drives).
+KEY_PAGES = {
+    "start page": "/",
+    "search: text": "/local-offer/?q=speech+therapy",
+    "search: common word": "/local-offer/?q=synthetic",
+    "search: misspelt word": "/local-offer/?q=autisim",
+    "search: two words, neither together": "/local-offer/?q=autism+zebra",
+    "search: filters": "/local-offer/?need=communication-interaction&age=5-10&cost=free",
+    "search: one area": "/local-offer/?area=north",
+    "search: text + filters": "/local-offer/?q=autism&need=communication-interaction&delivery=in-person",
+    "search: page 3": "/local-offer/?q=synthetic&page=3",
+    "search: everything": "/local-offer/",
+    "service page": "/local-offer/services/svc-autism-group",
+    "guide page": "/guides/mediation-and-appeals",
+    "provision page": "/provision/communication-interaction?phase=primary",
+}
 
 
 @pytest.mark.parametrize("path", ANONYMOUS)
@@ -34,3 +63,101 @@ def test_admin_pages_do_not_grow_with_accounts(client, make_user, sign_in, count
     with count_queries() as many:
         client.get(path)
     assert many.count == few.count <= LIMIT
+
+
+@pytest.fixture
+def portal_data(app):
+    """The published guides and provision pages, the small known Local Offer, and SMALL services in all."""
+    with app.app_context():
+        content.import_content()
+        load_records(DATA, "test data")
+        db.session.commit()
+        generate(SMALL - len(DATA["services"]))
+
+    def grow_to(size: int) -> None:
+        with app.app_context():
+            generate(size - SMALL)
+
+    return grow_to
+
+
+@pytest.mark.parametrize("path", KEY_PAGES.values(), ids=KEY_PAGES.keys())
+def test_key_pages_do_not_grow_with_the_data(client, portal_data, count_queries, path):
+    assert client.get(path).status == 200
+    with count_queries() as small:
+        page = client.get(path)
+    assert page.status == 200
+    portal_data(LARGE)
+    with count_queries() as large:
+        page = client.get(path)
+    assert page.status == 200
+    assert small.count == large.count <= LIMIT, (small.count, large.count)
+
+
+def test_signed_in_search_does_not_grow_with_the_shortlist(
+    client, portal_data, make_user, sign_in, count_queries
+):
+    sign_in(make_user())
+    path = "/local-offer/?q=synthetic"
+    client.get(path)
+    with count_queries() as small:
+        client.get(path)
+    portal_data(LARGE)
+    with count_queries() as large:
+        client.get(path)
+    assert small.count == large.count <= LIMIT
+
+
+# Bounded work: the count stops at the cap, filters read at most the window.
+
+
+def test_a_word_in_every_listing_is_counted_up_to_the_cap(app, portal_data):
+    with app.test_request_context():
+        results = search(Query(text="synthetic"), page_size=4, cap=10)
+        assert (results.total, results.more, results.pages) == (10, True, 3)
+        last = search(Query(text="synthetic", page=99), page_size=4, cap=10)
+        assert (last.page, len(last.items)) == (3, 2)
+        assert {s.id for s in last.items}.isdisjoint({s.id for s in results.items})
+
+
+def test_below_the_cap_the_count_is_exact(app, portal_data):
+    with app.test_request_context():
+        results = search(Query(text="autism parent support group"))
+        assert not results.more
+        assert results.total == len(results.items) >= 1
+        assert results.items[0].id == "svc-autism-group"
+
+
+def test_names_rank_first_among_many_matches(app, portal_data):
+    """With more matches than the cap, the first page still puts a name match first."""
+    with app.test_request_context():
+        results = search(Query(text="autism"), cap=3)
+        assert results.more
+        assert "autism" in results.items[0].name.lower()
+
+
+def test_filters_stop_reading_at_the_window(app, portal_data):
+    with app.test_request_context():
+        everything = search(Query(filters={"need": ["communication-interaction"]}), cap=1000, window=1000)
+        assert not everything.more
+        few = search(Query(filters={"need": ["communication-interaction"]}), cap=1000, window=5)
+        assert few.more and few.total <= 6
+        assert [s.name for s in few.items] == sorted(s.name for s in few.items)
+
+
+def test_filters_without_words_list_by_name_and_match_every_filter(app, portal_data):
+    query = Query(filters={"need": ["communication-interaction"], "cost": ["free"]}, age="5-10")
+    with app.test_request_context():
+        results = search(query, page_size=500)
+        assert not results.more and results.total == len(results.items) > 0
+        names = [(s.name, s.id) for s in results.items]
+        assert names == sorted(names)
+        for listing in results.items:
+            assert "communication-interaction" in listing.terms_in("need")
+            assert listing.cost == "free" and listing.min_age <= 10 and listing.max_age >= 5
+
+
+def test_more_than_the_cap_is_said_on_the_page(client, portal_data, monkeypatch):
+    monkeypatch.setattr(search_module, "RESULT_CAP", 10)
+    page = client.get("/local-offer/?q=synthetic")
+    assert page.soup.select_one("#results-count").get_text(strip=True).startswith("More than")

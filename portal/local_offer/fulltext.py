@@ -90,11 +90,13 @@ def store(rows: list[dict], *, new: bool = False) -> None:
         )
 
 
-def match(groups: list[list[str]], require_all: bool):
+def match(groups: list[list[str]], require_all: bool, limit: int | None = None):
     """A subquery of (service_id, rank) for listings matching the word groups; lower rank is better.
 
     Each group is a word and its spelling corrections (any may match, as a prefix); groups are
-    joined with AND when require_all, else OR.
+    joined with AND when require_all, else OR. With `limit`, a common table expression of only the first
+    that many matches in index order, so a word in every listing costs no more than a rare one (the rank
+    is worked out only for the matches read).
     """
     dialect = db.session.get_bind().dialect.name
     if dialect == "sqlite":
@@ -111,4 +113,7 @@ def match(groups: list[list[str]], require_all: bool):
             "SELECT service_id, -ts_rank(document, to_tsquery('english', :query)) AS rank "
             "FROM lo_services_search WHERE document @@ to_tsquery('english', :query)"
         )
-    return statement.bindparams(query=query).columns(service_id=String, rank=Float).subquery("matches")
+    if limit is not None:
+        statement = text(f"{statement.text} LIMIT {int(limit)}")
+    statement = statement.bindparams(query=query).columns(service_id=String, rank=Float)
+    return statement.cte("matches") if limit is not None else statement.subquery("matches")
