@@ -16,6 +16,7 @@ from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
+from sqlalchemy.orm import lazyload
 
 from portal import audit
 from portal.accounts.models import User
@@ -56,7 +57,9 @@ def _is_caseworker(user) -> bool:
 def _current_rows(user, plan: Plan) -> list[PlanAccess]:
     now = utcnow()
     rows = db.session.scalars(
-        select(PlanAccess).where(
+        select(PlanAccess)
+        .options(lazyload(PlanAccess.user))  # the person is `user` already
+        .where(
             PlanAccess.plan_id == plan.id,
             PlanAccess.user_id == user.id,
             PlanAccess.revoked_at.is_(None),

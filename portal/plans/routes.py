@@ -48,9 +48,11 @@ def _letter(slug: str) -> str:
     return letter
 
 
-def _viewed(plan, what: str) -> None:
-    record_plan_event("plan.viewed", plan, what)
+def _viewed(plan, what: str, html: str, action: str = "plan.viewed") -> str:
+    """Record the view after rendering: committing first would expire and reload everything on the page."""
+    record_plan_event(action, plan, what)
     db.session.commit()
+    return html
 
 
 def _neighbours(letter: str) -> tuple[str | None, str | None]:
@@ -91,8 +93,7 @@ def plan(plan_id: int):
     version = published[0] if published else None
     role = access.role_on_plan(current_user, plan)
     draft = service.working_copy(plan) if role == "caseworker" else None
-    _viewed(plan, "contents")
-    return render_template(
+    html = render_template(
         "plans/plan.html",
         plan=plan,
         version=version,
@@ -106,6 +107,7 @@ def plan(plan_id: int):
         young_person=access.is_transferred_young_person(current_user, plan),
         today=date.today(),
     )
+    return _viewed(plan, "contents", html)
 
 
 @bp.get("/<int:plan_id>/sections/<slug>")
@@ -116,9 +118,8 @@ def section(plan_id: int, slug: str):
     version = service.load_version(plan, section=letter)
     if version is None:
         abort(404)
-    _viewed(plan, f"section {letter}")
     previous, following = _neighbours(letter)
-    return render_template(
+    html = render_template(
         "plans/section.html",
         plan=plan,
         version=version,
@@ -128,6 +129,7 @@ def section(plan_id: int, slug: str):
         sections=service.SECTION_TITLES,
         help=service.SECTION_HELP[letter],
     )
+    return _viewed(plan, f"section {letter}", html)
 
 
 @bp.get("/<int:plan_id>/versions/<int:number>")
@@ -139,10 +141,10 @@ def version(plan_id: int, number: int):
     version = service.load_version(plan, number, published=not is_caseworker)
     if version is None or version.number != number:
         refuse(404, "plan version", "plan", plan_id)
-    _viewed(plan, f"version {number}")
-    return render_template(
+    html = render_template(
         "plans/whole.html", plan=plan, version=version, sections=service.SECTION_TITLES, printing=False
     )
+    return _viewed(plan, f"version {number}", html)
 
 
 @bp.get("/<int:plan_id>/history")
@@ -151,8 +153,8 @@ def history(plan_id: int):
     plan = plan_or_404(plan_id)
     is_caseworker = access.role_on_plan(current_user, plan) == "caseworker"
     versions = service.versions(plan, include_unpublished=is_caseworker)
-    _viewed(plan, "history")
-    return render_template("plans/history.html", plan=plan, versions=versions)
+    html = render_template("plans/history.html", plan=plan, versions=versions)
+    return _viewed(plan, "history", html)
 
 
 @bp.get("/<int:plan_id>/compare")
@@ -174,8 +176,7 @@ def compare(plan_id: int):
         older_number, newer_number = newer_number, older_number
     older = service.load_version(plan, older_number)
     newer = service.load_version(plan, newer_number)
-    _viewed(plan, f"compare {older_number} {newer_number}")
-    return render_template(
+    html = render_template(
         "plans/compare.html",
         plan=plan,
         versions=published,
@@ -183,6 +184,7 @@ def compare(plan_id: int):
         newer=newer,
         changes=service.compare(older, newer),
     )
+    return _viewed(plan, f"compare {older_number} {newer_number}", html)
 
 
 @bp.get("/<int:plan_id>/print")
@@ -192,11 +194,10 @@ def print_view(plan_id: int):
     version = service.load_version(plan)
     if version is None:
         abort(404)
-    record_plan_event("plan.printed", plan, f"version {version.number}")
-    db.session.commit()
-    return render_template(
+    html = render_template(
         "plans/whole.html", plan=plan, version=version, sections=service.SECTION_TITLES, printing=True
     )
+    return _viewed(plan, f"version {version.number}", html, "plan.printed")
 
 
 @bp.get("/<int:plan_id>/download")
@@ -228,8 +229,7 @@ def download(plan_id: int):
 def dates(plan_id: int):
     plan = plan_or_404(plan_id)
     published = service.versions(plan)
-    _viewed(plan, "key dates")
-    return render_template(
+    html = render_template(
         "plans/dates.html",
         plan=plan,
         versions=published,
@@ -238,6 +238,7 @@ def dates(plan_id: int):
         role=access.role_on_plan(current_user, plan),
         today=date.today(),
     )
+    return _viewed(plan, "key dates", html)
 
 
 @bp.get("/<int:plan_id>/access")
