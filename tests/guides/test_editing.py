@@ -484,3 +484,16 @@ def test_demo_seed_leaves_a_revision_for_the_second_editor(app, client, sign_in,
     sign_in(editor2)
     page = client.get(revision_path(app, "annual-reviews", waiting))
     assert page.soup.select_one("input[name=decision][value=approve]") is not None
+
+
+def test_forum_editors_get_an_edit_link_on_published_pages(app, client, sign_in, make_user, editor, imported):
+    assert "Edit this guide" not in client.get("/guides/annual-reviews").links()
+    sign_in(make_user("parent@example.org"))
+    assert "Edit this guide" not in client.get("/guides/annual-reviews").links()
+    client.post("/account/logout", data={"csrf_token": client.get("/").csrf_token()})
+    sign_in(editor)
+    pid = page_id(app, "annual-reviews")
+    assert client.get("/guides/annual-reviews").links()["Edit this guide"] == f"{GUIDES}{pid}"
+    provision = page_id(app, "sensory-physical/primary")
+    page = client.get("/provision/sensory-physical?phase=primary")
+    assert page.links()["Edit this page"] == f"/edit/provision/{provision}"
