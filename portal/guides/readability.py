@@ -118,7 +118,8 @@ def long_sentences(parts: list[str], limit: int = LONG_SENTENCE) -> list[tuple[i
 
 def unexplained_jargon(body: str, terms: tuple[Term, ...] | None = None) -> list[Term]:
     """Glossary terms whose first use has no explanation: none in brackets just after it, the term not
-    in brackets after its explanation, and not a link to the glossary."""
+    in brackets after its explanation, not defined by its own sentence ("X is a…", "X means…"), and not
+    a link to the glossary."""
     terms = glossary() if terms is None else terms
     text = LINK.sub(_link_text, IMAGE.sub("", body))
     found = []
@@ -148,10 +149,14 @@ def _link_text(match: re.Match) -> str:
     return match.group(1)
 
 
+# "An EHC plan is a legal document…", "SENCO stands for…": the sentence itself explains the term.
+DEFINES = re.compile(r"(is an?|is the|are|means|stands for)\s", re.IGNORECASE)
+
+
 def _explained(text: str, match: re.Match) -> bool:
-    after = text[match.end() :].lstrip(" \t")
-    before = text[: match.start()].rstrip(" \t")
-    if after.startswith("(") or (after.startswith("\x02")):
+    after = text[match.end() :].lstrip("*_ \t")  # **bold** or _emphasised_ terms too
+    before = text[: match.start()].rstrip("*_ \t")
+    if after.startswith(("(", "\x02")) or DEFINES.match(after):
         return True
     # "education, health and care plan (EHCP)": the term in brackets, after its explanation.
     if before.endswith("(") and after.startswith(")") and len(_words(before)) > 1:

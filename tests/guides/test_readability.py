@@ -48,6 +48,8 @@ def test_jargon_must_be_explained_where_it_is_first_used():
     assert terms(check("An education, health and care plan (EHCP) is a legal document.")) == []
     assert terms(check("Ask the [SENCO](/guides/glossary#senco) at school.")) == []
     assert terms(check("Ask the [SENCO](https://example.org/senco) at school.")) == ["SENCO"]
+    assert terms(check("An **EHC plan** is a legal document. The SENCO means the teacher who leads.")) == []
+    assert terms(check("Your **EHCP** (education, health and care plan) matters.")) == []
 
 
 def test_jargon_is_found_in_order_and_abbreviations_are_exact():
