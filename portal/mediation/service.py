@@ -292,55 +292,79 @@ def _bookable_request(request_id: int, user_id: int) -> MediationRequest:
     return request
 
 
+def _bookable_slot(request: MediationRequest, slot_id: int) -> Slot:
+    slot = db.session.get(Slot, slot_id)
+    if slot is None or slot.mediator_id != request.mediator_id or slot.withdrawn:
+        raise SlotTaken("not offered")
+    if slot_starts(slot) <= datetime.now(ENGLAND):
+        raise SlotTaken("in the past")
+    return slot
+
+
+def _hold(request: MediationRequest, slot: Slot, user_id: int, current: Booking | None) -> Booking:
+    """Insert the active booking (letting go of the family's old slot first, in the same transaction: if
+    the new slot is taken they keep the booking they had)."""
+    now = utcnow()
+    if current is not None:
+        current.status = CHANGED
+        current.active_slot_id = None
+        current.active_request_id = None
+        current.ended_at = now
+        db.session.flush()
+    booking = Booking(
+        request_id=request.id,
+        slot_id=slot.id,
+        active_slot_id=slot.id,
+        active_request_id=request.id,
+        status=BOOKED,
+        booked_by=user_id,
+        created_at=now,
+    )
+    db.session.add(booking)
+    db.session.flush()
+    return booking
+
+
+def _lost_race(request_id: int, slot_id: int, error: Exception) -> Booking:
+    """After a failed insert: the family's own earlier press, or SlotTaken when someone else won."""
+    db.session.rollback()
+    mine = active_booking(request_id)
+    if mine is not None and mine.slot_id == slot_id:
+        return mine  # the same family pressing twice: their first press already holds this slot
+    if isinstance(error, OperationalError) and active_booking_for_slot(slot_id) is None:
+        raise error  # the database was busy or down, not a lost race: do not say it was taken
+    raise SlotTaken("booked by someone else") from error
+
+
 def book(request_id: int, slot_id: int, user_id: int) -> Booking:
     """Book (or move the booking to) a slot for a request; the family's own action.
 
     Exactly one active booking per slot: the unique `active_slot_id` column decides a race inside the
     database, so of any number of people pressing "Book" at the same moment one wins and the others get
-    SlotTaken. Raises BookingRefused when this person may not book for this request.
+    SlotTaken. Raises BookingRefused when this person may not book for this request. Needs an app context.
     """
     try:
         request = _bookable_request(request_id, user_id)
-        slot = db.session.get(Slot, slot_id)
-        if slot is None or slot.mediator_id != request.mediator_id or slot.withdrawn:
-            raise SlotTaken("not offered")
-        if slot_starts(slot) <= datetime.now(ENGLAND):
-            raise SlotTaken("in the past")
+        slot = _bookable_slot(request, slot_id)
         current = active_booking(request.id)
         if current is not None and current.slot_id == slot.id:
             return current
-        now = utcnow()
-        if current is not None:
-            # Let go of the old slot first, in the same transaction: if the new one is taken, the family
-            # keeps the booking they had.
-            current.status = CHANGED
-            current.active_slot_id = None
-            current.active_request_id = None
-            current.ended_at = now
-            db.session.flush()
-        booking = Booking(
-            request_id=request.id,
-            slot_id=slot.id,
-            active_slot_id=slot.id,
-            active_request_id=request.id,
-            status=BOOKED,
-            booked_by=user_id,
-            created_at=now,
-        )
-        db.session.add(booking)
-        db.session.flush()
+        booking = _hold(request, slot, user_id, current)
     except (IntegrityError, OperationalError) as error:
-        db.session.rollback()
-        # The same family pressing twice: their first press already holds this slot.
-        mine = active_booking(request_id)
-        if mine is not None and mine.slot_id == slot_id:
-            return mine
-        raise SlotTaken("booked by someone else") from error
+        return _lost_race(request_id, slot_id, error)
     except Exception:
         db.session.rollback()
         raise
-    action = "mediation.booking_changed" if current is not None else "mediation.booked"
-    _audit(action, user_id, request)
+    _audit("mediation.booking_changed" if current is not None else "mediation.booked", user_id, request)
+    _announce_booking(request)
+    try:
+        db.session.commit()
+    except (IntegrityError, OperationalError) as error:
+        return _lost_race(request_id, slot_id, error)
+    return booking
+
+
+def _announce_booking(request: MediationRequest) -> None:
     _email(
         request.family,
         _l("Your mediation appointment"),
@@ -363,12 +387,6 @@ def book(request_id: int, slot_id: int, user_id: int) -> Booking:
             "",
             mediator=True,
         )
-    try:
-        db.session.commit()
-    except (IntegrityError, OperationalError) as error:
-        db.session.rollback()
-        raise SlotTaken("booked by someone else") from error
-    return booking
 
 
 def cancel(request: MediationRequest, user) -> bool:
