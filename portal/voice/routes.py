@@ -124,12 +124,16 @@ def index():
 @checks_access
 def plan(plan_id: int):
     plan, viewer = _plan(plan_id)
+    start_form = StartForm() if viewer.role == "parent" else YoungPersonStartForm()
+    return _plan_page(plan, viewer, start_form)
+
+
+def _plan_page(plan, viewer, start_form, status=200):
     sets = service.sets_for_plans([plan.id])
     readable = [s for s in sets if service.can_read(viewer, s)]
     kinds = service.kinds_for(viewer)
     requests = service.open_requests([plan.id], sets, None if viewer.is_caseworker else kinds)
-    start_form = StartForm() if viewer.role == "parent" else YoungPersonStartForm()
-    return render_template(
+    page = render_template(
         "voice/plan.html",
         plan=plan,
         viewer=viewer,
@@ -138,31 +142,22 @@ def plan(plan_id: int):
         requests=requests,
         start_form=start_form if kinds else None,
         whose=service.whose,
-        form=None,
+        question_count=len(KEYS),
+        form=start_form if start_form.errors else None,
     )
+    return page, status
 
 
 @bp.post("/plans/<int:plan_id>/start")
 @checks_access
 def start(plan_id: int):
     plan, viewer = _plan(plan_id)
-    kinds = service.kinds_for(viewer)
-    if not kinds:
+    if not service.kinds_for(viewer):
         refuse(403, "views start", "plan", plan_id)
     if viewer.role == "parent":
         form = StartForm()
         if not form.validate_on_submit():
-            return render_template(
-                "voice/plan.html",
-                plan=plan,
-                viewer=viewer,
-                drafts=[],
-                sent=[],
-                requests=[],
-                start_form=form,
-                whose=service.whose,
-                form=form,
-            )
+            return _plan_page(plan, viewer, form, status=400)
         kind = form.kind.data
     else:
         form = YoungPersonStartForm()

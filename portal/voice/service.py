@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import defaultload, lazyload, selectinload
 
-from portal import filetypes, outbox
+from portal import audit, filetypes, outbox
 from portal.accounts.models import User
 from portal.audit import ACTION_LABELS
 from portal.extensions import db
@@ -32,7 +32,7 @@ from portal.voice.questions import BY_KEY, PARENT, SCALE, YOUNG_PERSON, card_lab
 
 ACTION_LABELS.update(
     {
-        "plan.views_started": _l("Views started"),
+        "views.started": _l("Views started"),
         "plan.views_sent": _l("Views sent"),
         "plan.views_requested": _l("Views asked for before a review"),
         "plan.views_file_downloaded": _l("A file given with views was downloaded"),
@@ -305,7 +305,10 @@ def start_set(plan: Plan, kind: str, viewer: Viewer) -> ViewSet:
     )
     db.session.add(view_set)
     db.session.flush()
-    record_plan_event("plan.views_started", plan, detail=f"views {view_set.id} {kind}")
+    # Not on the plan's own trail: a draft is private to the people writing it until it is sent.
+    audit.record(
+        "views.started", actor_id=viewer.user.id, object_type="views", object_id=view_set.id, detail=kind
+    )
     db.session.commit()
     return view_set
 

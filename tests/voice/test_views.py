@@ -13,6 +13,7 @@ from portal.extensions import db
 from portal.voice import service
 from portal.voice.models import SentViewsError, ViewAnswer, ViewSet
 from portal.voice.questions import KEYS
+from tests.pages import Page
 from tests.voice.helpers import PNG, answer, only_set, send, start
 
 
@@ -291,8 +292,12 @@ def test_a_parent_must_choose_whose_views(app, client, family, sign_in):
     sign_in(family.parent)
     token = client.get(f"/my-views/plans/{family.plan_id}").csrf_token()
     response = client.raw.post(f"/my-views/plans/{family.plan_id}/start", data={"csrf_token": token})
-    assert response.status_code == 200
-    assert "Choose whose views these are" in response.get_data(as_text=True)
+    assert response.status_code == 400
+    page = Page(response).check()
+    assert page.error_summary() == ["Choose whose views these are"]
+    target = page.soup.select_one(".govuk-error-summary a")["href"]
+    assert page.soup.select_one(target)["name"] == "kind"
+    assert page.title.startswith("Error:")
 
 
 def test_unknown_question_is_not_found(app, client, family, sign_in):
