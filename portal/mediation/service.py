@@ -409,6 +409,18 @@ def cancel(request: MediationRequest, user) -> bool:
         request,
         "",
     )
+    if request.mediator is not None:
+        _email(
+            request.mediator,
+            _l("A mediation appointment was cancelled"),
+            _l(
+                "The family cancelled their mediation appointment (request %(reference)s). The time is "
+                "free again: %(link)s"
+            ),
+            request,
+            "",
+            mediator=True,
+        )
     db.session.commit()
     return True
 

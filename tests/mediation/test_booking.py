@@ -60,6 +60,7 @@ def test_book_change_and_cancel(app, client, sign_in, people, make_request, make
         assert service.active_booking(request_id) is None
         assert len(service.free_slots(people.mediator.id)) == 3
     assert _emails(app, people.family.email)[-1].subject == "Your mediation appointment is cancelled"
+    assert _emails(app, people.mediator.email)[-1].subject == "A mediation appointment was cancelled"
 
 
 def test_a_slot_taken_a_moment_earlier_is_explained_kindly_with_other_times(

@@ -93,3 +93,37 @@ def test_the_same_family_pressing_twice_at_once_gets_one_booking(app, make_user,
     assert len(booked) == 8 and len(set(booked)) == 1
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Booking)) == 1
+
+
+def test_the_same_request_form_sent_many_times_at_once_makes_one_request(app, make_user):
+    from portal.accounts.models import User
+    from portal.mediation.models import MediationRequest
+
+    family = make_user("family@example.org")
+    answers = {
+        "decision": "cease_plan",
+        "letter_date": "2026-11-02",
+        "areas": ["education"],
+        "access_needs": "",
+        "interpreter": "no",
+        "wants": "mediation",
+    }
+    barrier = threading.Barrier(8)
+    made: list[int] = []
+
+    def attempt():
+        with app.app_context():
+            barrier.wait(timeout=30)
+            try:
+                made.append(service.create_request(db.session.get(User, family.id), answers, "one-token").id)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=attempt) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(made) == 8 and len(set(made)) == 1
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(MediationRequest)) == 1
