@@ -146,3 +146,12 @@ def test_access_needs_take_any_text_safely(client, sign_in, people, text):
             "What is the disagreement about?",
             "Which decision do you disagree with?",
         )
+
+
+def test_the_information_page_is_public_and_links_to_the_guides(client):
+    page = client.get("/mediation/")
+    assert page.h1 == "Mediation before an appeal"
+    links = page.links()
+    assert links["Mediation and appeals"] == "/guides/mediation-and-appeals"
+    assert "only about the school" in page.text() and "free for families" in page.text()
+    assert "sign in" in page.text()
