@@ -497,3 +497,20 @@ def test_forum_editors_get_an_edit_link_on_published_pages(app, client, sign_in,
     provision = page_id(app, "sensory-physical/primary")
     page = client.get("/provision/sensory-physical?phase=primary")
     assert page.links()["Edit this page"] == f"/edit/provision/{provision}"
+
+
+def test_only_the_author_sends_their_draft_for_review(
+    app, client, second, sign_in, editor, editor2, imported
+):
+    sign_in(editor)
+    sign_in(editor2, client=second)
+    send(client, f"{GUIDES}{page_id(app, 'annual-reviews')}/en", body="A draft by editor one.")
+    draft = revisions(app, "en")[-1]
+    page = second.get(revision_path(app, "annual-reviews", draft))
+    assert page.soup.select_one("form[action$='/submit']") is None
+    response = second.raw.post(revision_path(app, "annual-reviews", draft) + "/submit",
+                               data={"csrf_token": page.csrf_token()})  # fmt: skip
+    assert response.status_code == 403
+    assert revisions(app, "en")[-1].status == "draft"
+    page = client.get(revision_path(app, "annual-reviews", draft))
+    assert page.soup.select_one("form[action$='/submit']") is not None
