@@ -240,3 +240,22 @@ def test_a_parent_is_asked_to_help_when_the_young_person_has_no_account(app, cli
         assert [m.to_address for m in db.session.scalars(select(OutboxMessage))] == [
             "solo.parent@example.org"
         ]
+
+
+def test_a_quote_carries_cards_faces_and_who_helped(app, client, family, sign_in):
+    from portal.plans.models import SectionAEntry
+
+    sign_in(family.parent)
+    path = start(client, family.plan_id, kind="young_person")
+    answer(client, path, "hopes_school", {"cards": ["college", "friends"], "scale": "4"})
+    send(client, path)
+    client.post("/account/logout", data={"csrf_token": _token(client)})
+    sign_in(family.caseworker)
+    token = client.get(path).csrf_token()
+    client.raw.post(f"{path}/questions/hopes_school/quote", data={"csrf_token": token})
+    with app.app_context():
+        entry = db.session.scalars(select(SectionAEntry)).one()
+        assert entry.text == (
+            "Picture cards chosen: College, Friends\nHow do you feel about school or college now? Happy"
+        )
+        assert entry.source.endswith("(with help from parent@example.org)")

@@ -304,3 +304,29 @@ def test_unknown_question_is_not_found(app, client, family, sign_in):
     sign_in(family.young)
     path = start(client, family.plan_id)
     assert client.raw.get(f"{path}/questions/not-a-question").status_code == 404
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    content=st.binary(min_size=1, max_size=2048),
+    name=st.sampled_from(["a.png", "a.jpg", "a.mp3", "a.mp4", "a.webm", "a.exe", "a", "a.html"]),
+)
+def test_any_bytes_are_either_a_known_type_or_refused_cleanly(app, client, family, sign_in, content, name):
+    if client.raw.get("/my-views/").status_code != 200:
+        sign_in(family.young)
+    path = start(client, family.plan_id)
+    response = answer(
+        client, path, "like", {"upload": (io.BytesIO(content), name)}, content_type="multipart/form-data"
+    )
+    assert response.status_code in (302, 400)
+    with app.app_context():
+        files = db.session.scalars(select(storage.StoredFile)).all()
+        saved = db.session.scalars(select(ViewAnswer).where(ViewAnswer.question == "like")).first()
+        if response.status_code == 400:
+            assert "There is a problem" in response.get_data(as_text=True)
+            assert saved is None or saved.file_id is None or saved.file_id in {f.id for f in files}
+        else:
+            assert (
+                saved.file_id
+                and db.session.get(storage.StoredFile, saved.file_id).kind in service.UPLOAD_KINDS
+            )
