@@ -178,7 +178,6 @@ def question(set_id: int, key: str):
         if not service.can_edit(viewer, view_set):
             return redirect(url_for("voice.view_set", set_id=set_id))
     else:
-        request.max_content_length = _upload_request_limit()
         view_set, plan, viewer = _set(set_id, edit=True)
     answer = view_set.answer(key)
     form = QuestionForm().for_question(question)
@@ -238,10 +237,15 @@ def _question_page(view_set, plan, viewer, question, form, answer, status=200):
     )
 
 
-def _upload_request_limit() -> int:
-    from portal.storage import upload_limit
+@bp.url_value_preprocessor
+def _allow_upload(endpoint, _values):
+    # Runs before the CSRF check reads the form: a question page may carry a file of up to 50 MB, more than
+    # the portal's usual request limit. The file's own limit is checked, with a clear message, as it is
+    # stored; Werkzeug spools file parts to disk, so memory does not grow with the file.
+    if endpoint == "voice.question" and request.method == "POST":
+        from portal.storage import upload_limit
 
-    return upload_limit(service.MAX_UPLOAD_BYTES)
+        request.max_content_length = upload_limit(service.MAX_UPLOAD_BYTES)
 
 
 @bp.get("/<int:set_id>")

@@ -201,6 +201,21 @@ def test_no_file_chosen_is_no_file(app, client, family, sign_in):
     assert only_set(app).answer("like").file_id is None
 
 
+def test_a_question_page_takes_a_file_larger_than_the_usual_request_limit(app, client, family, sign_in):
+    app.config["MAX_CONTENT_LENGTH"] = 4096  # the portal-wide limit (20 MB in production), made small here
+    sign_in(family.young)
+    path = start(client, family.plan_id)
+    response = answer(
+        client,
+        path,
+        "like",
+        {"upload": (io.BytesIO(PNG + b"\x00" * 8192), "big.png")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    assert only_set(app).answer("like").file_id
+
+
 def test_upload_over_the_limit_is_refused(app, client, family, sign_in, monkeypatch):
     monkeypatch.setattr(service, "MAX_UPLOAD_BYTES", 1024)
     sign_in(family.young)
