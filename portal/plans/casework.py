@@ -198,6 +198,20 @@ def _choices(version: PlanVersion, kind: str):
     return None
 
 
+def _item_form(form_class, version: PlanVersion, kind: str, item):
+    """The form for an item, filled from it on first show, offering this version's needs or outcomes."""
+    form = form_class(obj=item) if item is not None and request.method == "GET" else form_class()
+    if item is not None and request.method == "GET":
+        if kind == "outcomes":
+            form.needs.data = [str(n.id) for n in item.needs]
+        if kind == "provision":
+            form.outcomes.data = [str(o.id) for o in item.outcomes]
+    choices = _choices(version, kind)
+    if choices is not None:
+        getattr(form, "needs" if kind == "outcomes" else "outcomes").choices = choices
+    return form
+
+
 def _next_ref(rows, prefix: str) -> str:
     taken = {row.ref for row in rows}
     number = len(rows) + 1
@@ -250,15 +264,7 @@ def edit_item(plan_id: int, number: int, kind: str, item_id: int | None = None):
         item = db.session.get(model, item_id)
         if item is None or item.version_id != version.id:
             refuse(404, "plan item", "plan", plan_id)
-    form = form_class(obj=item) if item is not None and request.method == "GET" else form_class()
-    if item is not None and request.method == "GET":
-        if kind == "outcomes":
-            form.needs.data = [str(n.id) for n in item.needs]
-        if kind == "provision":
-            form.outcomes.data = [str(o.id) for o in item.outcomes]
-    choices = _choices(version, kind)
-    if choices is not None:
-        getattr(form, "needs" if kind == "outcomes" else "outcomes").choices = choices
+    form = _item_form(form_class, version, kind, item)
     if form.validate_on_submit():
         if item is None:
             item = model(position=len(getattr(version, "views" if kind == "views" else kind)))

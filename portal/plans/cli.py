@@ -18,7 +18,9 @@ def import_document(data: dict, plan: Plan | None = None) -> tuple[Plan, list]:
     if plan is None:
         child = data.get("child")
         if not child:
-            raise click.ClickException("The file has no 'child', so give --plan ID to add versions to a plan.")
+            raise click.ClickException(
+                "The file has no 'child', so give --plan ID to add versions to a plan."
+            )
         details = data.get("plan") or {}
         plan = service.create_plan(
             full_name=child["full_name"],

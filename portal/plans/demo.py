@@ -73,7 +73,7 @@ def _in_progress() -> dict:
                         "ref": "B1",
                         "section": "B",
                         "area": "communication_interaction",
-                        "text": "Amira uses single words and signs; she is learning to put two words together.",
+                        "text": "Amira uses single words and signs; she is learning to join two words.",
                     }
                 ],
                 "outcomes": [

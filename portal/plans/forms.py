@@ -21,6 +21,11 @@ from portal.plans.models import AREAS_OF_NEED, VERSION_STATUSES
 from portal.plans.service import SECTION_TITLES
 
 
+def no_nul(value):
+    """Drop NUL characters (a browser never sends them; PostgreSQL cannot store them)."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 class PlanDateInput(GovDateInput):
     """GOV.UK day, month, year boxes with translated labels; the first box carries the field's id."""
 
@@ -47,7 +52,7 @@ class PlanDateField(DateField):
         self.typed = bool(valuelist and any((part or "").strip() for part in valuelist))
         if self.raw_data is not None and len(self.raw_data) != 3:
             # Not from our three boxes (a hand-made request): the widget needs exactly day, month, year.
-            self.raw_data = (list(self.raw_data) + ["", "", ""])[:3]
+            self.raw_data = [*self.raw_data, "", "", ""][:3]
             valuelist = self.raw_data
         try:
             super().process_formdata(valuelist)
@@ -71,6 +76,7 @@ class PlanDateField(DateField):
 def _text(label, message, max_length=20000, **kwargs) -> TextAreaField:
     return TextAreaField(
         label,
+        filters=[no_nul],
         validators=[
             DataRequired(message=message),
             Length(max=max_length, message=_l("Must be %(max)s characters or fewer", max=max_length)),
@@ -85,7 +91,7 @@ def _line(label, max_length=200, message=None, **kwargs) -> StringField:
     validators.append(
         Length(max=max_length, message=_l("Must be %(max)s characters or fewer", max=max_length))
     )
-    return StringField(label, validators=validators, widget=GovTextInput(), **kwargs)
+    return StringField(label, validators=validators, widget=GovTextInput(), filters=[no_nul], **kwargs)
 
 
 class ChecksField(SelectMultipleField):
@@ -153,6 +159,7 @@ class OutcomeForm(PortalForm):
     by_when = _line(_l("By when"), max_length=120, description=_l("For example: by the end of Year 8"))
     steps = TextAreaField(
         _l("Steps towards it (optional)"),
+        filters=[no_nul],
         validators=[Length(max=20000, message=_l("Must be %(max)s characters or fewer", max=20000))],
         widget=GovTextArea(),
     )
@@ -180,11 +187,13 @@ class PlacementForm(PortalForm):
     placement_type = _line(_l("Type of setting"), description=_l("For example: mainstream secondary academy"))
     placement_notes = TextAreaField(
         _l("Anything else about the placement (optional)"),
+        filters=[no_nul],
         validators=[Length(max=20000, message=_l("Must be %(max)s characters or fewer", max=20000))],
         widget=GovTextArea(),
     )
     budget_summary = TextAreaField(
         _l("Personal budget (section J)"),
+        filters=[no_nul],
         validators=[Length(max=20000, message=_l("Must be %(max)s characters or fewer", max=20000))],
         widget=GovTextArea(),
     )
@@ -218,6 +227,7 @@ class PublishForm(PortalForm):
     issued_on = PlanDateField(_l("Date issued"), required_message=_l("Enter the date issued"))
     reason = TextAreaField(
         _l("Why the plan is being amended"),
+        filters=[no_nul],
         description=_l(
             "Needed for a final plan that follows an earlier final plan, say after an annual review."
         ),
@@ -250,6 +260,7 @@ class InviteForm(PortalForm):
     )
     purpose = StringField(
         _l("Purpose (professionals)"),
+        filters=[no_nul],
         validators=[Length(max=300, message=_l("Must be %(max)s characters or fewer", max=300))],
         widget=GovTextInput(),
         description=_l("For example: advice for the annual review"),
@@ -275,6 +286,7 @@ class InviteForm(PortalForm):
 class JoinForm(PortalForm):
     code = StringField(
         _l("Your code"),
+        filters=[no_nul],
         validators=[
             DataRequired(message=_l("Enter the code from your email")),
             Length(max=20, message=_l("The code is 10 letters and numbers")),

@@ -46,27 +46,46 @@ def problems(data) -> list[str]:
     ]
     if found:
         return found[:50]
+    found.extend(_nul_problems(data))
     unpublished_seen = False
     for index, version in enumerate(data["versions"]):
         where = f"versions/{index}"
-        need_refs = [need["ref"] for need in version.get("needs", [])]
-        outcome_refs = [outcome["ref"] for outcome in version.get("outcomes", [])]
-        for label, refs in (("needs", need_refs), ("outcomes", outcome_refs)):
-            duplicates = sorted({ref for ref in refs if refs.count(ref) > 1})
-            if duplicates:
-                found.append(f"{where}/{label}: ref used more than once: {', '.join(duplicates)}")
-        for o, outcome in enumerate(version.get("outcomes", [])):
-            for ref in outcome.get("needs", []):
-                if ref not in need_refs:
-                    found.append(f"{where}/outcomes/{o}/needs: no need with ref {ref!r}")
-        for p, line in enumerate(version.get("provision", [])):
-            for ref in line.get("outcomes", []):
-                if ref not in outcome_refs:
-                    found.append(f"{where}/provision/{p}/outcomes: no outcome with ref {ref!r}")
+        found.extend(_reference_problems(version, where))
         if unpublished_seen:
             found.append(f"{where}: only the last version may be unpublished (a working copy)")
         if not version.get("published", False):
             unpublished_seen = True
+    return found
+
+
+def _nul_problems(value, path=()) -> list[str]:
+    """NUL characters: never meant, and PostgreSQL cannot store them in text."""
+    if isinstance(value, str):
+        return [f"{_where(path)}: contains a NUL character"] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _nul_problems(item, (*path, key))]
+    if isinstance(value, list):
+        return [p for index, item in enumerate(value) for p in _nul_problems(item, (*path, index))]
+    return []
+
+
+def _reference_problems(version: dict, where: str) -> list[str]:
+    """Refs used twice, and links to needs or outcomes that are not in the version."""
+    found = []
+    need_refs = [need["ref"] for need in version.get("needs", [])]
+    outcome_refs = [outcome["ref"] for outcome in version.get("outcomes", [])]
+    for label, refs in (("needs", need_refs), ("outcomes", outcome_refs)):
+        duplicates = sorted({ref for ref in refs if refs.count(ref) > 1})
+        if duplicates:
+            found.append(f"{where}/{label}: ref used more than once: {', '.join(duplicates)}")
+    for o, outcome in enumerate(version.get("outcomes", [])):
+        for ref in outcome.get("needs", []):
+            if ref not in need_refs:
+                found.append(f"{where}/outcomes/{o}/needs: no need with ref {ref!r}")
+    for p, line in enumerate(version.get("provision", [])):
+        for ref in line.get("outcomes", []):
+            if ref not in outcome_refs:
+                found.append(f"{where}/provision/{p}/outcomes: no outcome with ref {ref!r}")
     return found
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from portal.pdf import Document
 from portal.plans.models import Plan, PlanVersion
-from portal.plans.service import SECTION_TITLES, money
+from portal.plans.service import SECTION_TITLES, money, outcome_parts, provision_parts
 
 
 def _day(value: date | None) -> str:
@@ -19,7 +19,7 @@ def plan_pdf(plan: Plan, version: PlanVersion) -> bytes:
     status = _("Final plan") if version.status == "final" else _("Draft plan")
     document = Document(
         title,
-        header_text=_("SEND family portal – EHC plan"),
+        header_text=_("SEND family portal: EHC plan"),
         footer_text=_("Version %(number)s", number=version.number),
     )
     document.heading(title)
@@ -42,47 +42,67 @@ def plan_pdf(plan: Plan, version: PlanVersion) -> bytes:
     return document.output_bytes()
 
 
+def _views(version: PlanVersion, _letter: str) -> list[str]:
+    return [e.text + (f"\n({e.source})" if e.source else "") for e in version.views]
+
+
+def _needs(version: PlanVersion, letter: str) -> list[str]:
+    return [f"{n.ref}. {n.text}\n({n.area_label})" for n in version.needs_in(letter)]
+
+
+def _outcomes(version: PlanVersion, _letter: str) -> list[str]:
+    lines = []
+    for outcome in version.outcomes:
+        parts = outcome_parts(outcome)
+        parts[0] = f"{outcome.ref}. {parts[0]}"
+        if outcome.needs:
+            parts.append(_("Needs: %(refs)s", refs=", ".join(n.ref for n in outcome.needs)))
+        lines.append("\n".join(parts))
+    return lines
+
+
+def _provision(version: PlanVersion, letter: str) -> list[str]:
+    lines = []
+    for line in version.provision_in(letter):
+        refs = ", ".join(o.ref for o in line.outcomes)
+        served = _("Outcomes: %(refs)s", refs=refs) if refs else _("Serves no outcome in section E")
+        lines.append("\n".join([*provision_parts(line), served]))
+    return lines
+
+
+def _placement(version: PlanVersion, _letter: str) -> list[str]:
+    parts = [v for v in (version.placement_name, version.placement_type, version.placement_notes) if v]
+    return ["\n".join(parts)] if parts else []
+
+
+def _budget(version: PlanVersion, _letter: str) -> list[str]:
+    parts = [version.budget_summary] if version.budget_summary else []
+    if version.budget_amount_pence is not None:
+        parts.append(_("Amount each year: %(amount)s", amount=money(version.budget_amount_pence)))
+    if version.direct_payments:
+        parts.append(_("Some or all is paid as direct payments."))
+    return ["\n".join(parts)] if parts else []
+
+
+def _advice(version: PlanVersion, _letter: str) -> list[str]:
+    return [" - ".join(v for v in (a.title, a.author, _day(a.dated)) if v) for a in version.advice]
+
+
+SECTION_LINES = {
+    "A": _views,
+    "B": _needs,
+    "C": _needs,
+    "D": _needs,
+    "E": _outcomes,
+    "F": _provision,
+    "G": _provision,
+    "H1": _provision,
+    "H2": _provision,
+    "I": _placement,
+    "J": _budget,
+    "K": _advice,
+}
+
+
 def _section(version: PlanVersion, letter: str) -> list[str]:
-    if letter == "A":
-        return [e.text + (f"\n— {e.source}" if e.source else "") for e in version.views]
-    if letter in ("B", "C", "D"):
-        return [f"{n.ref}. {n.text}\n({n.area_label})" for n in version.needs_in(letter)]
-    if letter == "E":
-        lines = []
-        for o in version.outcomes:
-            parts = [f"{o.ref}. {o.text}"]
-            if o.by_when:
-                parts.append(_("By when: %(when)s", when=o.by_when))
-            if o.steps:
-                parts.append(_("Steps: %(steps)s", steps=o.steps))
-            if o.needs:
-                parts.append(_("Needs: %(refs)s", refs=", ".join(n.ref for n in o.needs)))
-            lines.append("\n".join(parts))
-        return lines
-    if letter in ("F", "G", "H1", "H2"):
-        lines = []
-        for p in version.provision_in(letter):
-            parts = [p.what]
-            for label, value in (
-                (_("Who"), p.who),
-                (_("How often"), p.how_often),
-                (_("How long"), p.how_long),
-                (_("Funded by"), p.funded_by),
-            ):
-                if value:
-                    parts.append(f"{label}: {value}")
-            refs = ", ".join(o.ref for o in p.outcomes)
-            parts.append(_("Outcomes: %(refs)s", refs=refs) if refs else _("Serves no outcome in section E"))
-            lines.append("\n".join(parts))
-        return lines
-    if letter == "I":
-        parts = [v for v in (version.placement_name, version.placement_type, version.placement_notes) if v]
-        return ["\n".join(parts)] if parts else []
-    if letter == "J":
-        parts = [version.budget_summary] if version.budget_summary else []
-        if version.budget_amount_pence is not None:
-            parts.append(_("Amount each year: %(amount)s", amount=money(version.budget_amount_pence)))
-        if version.direct_payments:
-            parts.append(_("Some or all is paid as direct payments."))
-        return ["\n".join(parts)] if parts else []
-    return [" – ".join(v for v in (a.title, a.author, _day(a.dated)) if v) for a in version.advice]
+    return SECTION_LINES[letter](version, letter)

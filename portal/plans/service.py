@@ -17,8 +17,6 @@ from portal.plans import importer
 from portal.plans.access import people_with_access, record_plan_event
 from portal.plans.models import (
     AREAS_OF_NEED,
-    NEED_SECTIONS,
-    PROVISION_SECTIONS,
     Child,
     Outcome,
     Plan,
@@ -141,7 +139,7 @@ def _section_options(letter: str | None):
 
 
 def load_version(plan: Plan, number: int | None = None, *, section: str | None = None, published=True):
-    """A version of `plan` with the rows `section` needs (all sections when None); the newest when no number."""
+    """A version of `plan` with the rows `section` needs (all when None); the newest when no number."""
     query = select(PlanVersion).where(PlanVersion.plan_id == plan.id).options(*_section_options(section))
     if published:
         query = query.where(PlanVersion.published_at.is_not(None))
@@ -300,6 +298,27 @@ class SectionChange:
         return section_title(self.letter)
 
 
+def outcome_parts(outcome: Outcome) -> list[str]:
+    """An outcome as short labelled pieces of text (for comparing and for the PDF)."""
+    parts = [outcome.text]
+    if outcome.by_when:
+        parts.append(_("By when: %(when)s", when=outcome.by_when))
+    if outcome.steps:
+        parts.append(_("Steps: %(steps)s", steps=outcome.steps))
+    return parts
+
+
+def provision_parts(line: ProvisionLine) -> list[str]:
+    """A provision line as short labelled pieces of text (for comparing and for the PDF)."""
+    labelled = (
+        (_("Who"), line.who),
+        (_("How often"), line.how_often),
+        (_("How long"), line.how_long),
+        (_("Funded by"), line.funded_by),
+    )
+    return [line.what] + [f"{label}: {value}" for label, value in labelled if value]
+
+
 def _lines(version: PlanVersion) -> dict[str, list[str]]:
     """Each section as lines of text, so two versions can be compared section by section."""
     sections: dict[str, list[str]] = {letter: [] for letter in SECTION_TITLES}
@@ -307,24 +326,9 @@ def _lines(version: PlanVersion) -> dict[str, list[str]]:
         sections["A"].append(entry.text + (f" ({entry.source})" if entry.source else ""))
     for need in version.needs:
         sections[need.section].append(f"{need.text} [{AREAS_OF_NEED.get(need.area, need.area)}]")
-    for outcome in version.outcomes:
-        parts = [outcome.text]
-        if outcome.by_when:
-            parts.append(_("By: %(when)s", when=outcome.by_when))
-        if outcome.steps:
-            parts.append(_("Steps: %(steps)s", steps=outcome.steps))
-        sections["E"].append(" · ".join(parts))
+    sections["E"] = [" · ".join(outcome_parts(outcome)) for outcome in version.outcomes]
     for line in version.provision:
-        parts = [line.what]
-        for label, value in (
-            (_("Who"), line.who),
-            (_("How often"), line.how_often),
-            (_("How long"), line.how_long),
-            (_("Funded by"), line.funded_by),
-        ):
-            if value:
-                parts.append(f"{label}: {value}")
-        sections[line.section].append(" · ".join(parts))
+        sections[line.section].append(" · ".join(provision_parts(line)))
     if version.placement_name or version.placement_type or version.placement_notes:
         sections["I"].append(
             " · ".join(
@@ -368,7 +372,7 @@ def add_weeks(day: date, weeks: int) -> date:
 
 
 def annual_review_from(day: date) -> date:
-    """A plan must be reviewed at least every 12 months (Code of Practice 9.166): the same date a year on."""
+    """A plan is reviewed within 12 months (Code of Practice 9.166): by the day before the anniversary."""
     try:
         return day.replace(year=day.year + 1) - timedelta(days=1)
     except ValueError:  # 29 February
@@ -557,7 +561,3 @@ def current_access(plan: Plan) -> list[PlanAccess]:
 
 def section_letters() -> tuple[str, ...]:
     return tuple(SECTION_TITLES)
-
-
-NEED_SECTIONS = NEED_SECTIONS
-PROVISION_SECTIONS = PROVISION_SECTIONS

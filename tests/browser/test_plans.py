@@ -44,7 +44,13 @@ def world(live_server):
     with live_server.app.app_context():
         db.session.get(Child, db.session.get(Plan, young_plan).child_id).young_person_id = young.id
         db.session.commit()
-    return {"parent": parent, "caseworker": caseworker, "young": young, "plan": plan_id, "young_plan": young_plan}
+    return {
+        "parent": parent,
+        "caseworker": caseworker,
+        "young": young,
+        "plan": plan_id,
+        "young_plan": young_plan,
+    }
 
 
 def test_a_parent_reads_a_plan(world, no_js_page, browser_sign_in):

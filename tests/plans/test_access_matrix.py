@@ -59,7 +59,11 @@ def posts(plan_id: int, item_id: int, access_id: int) -> list[str]:
         f"{base}/versions/new",
         f"{base}/versions/3/views/{item_id}/remove",
         f"{base}/versions/3/discard",
-        *(url for url in casework_gets(plan_id, item_id) if not url.endswith(("/versions/3", "/versions/3/edit"))),
+        *(
+            url
+            for url in casework_gets(plan_id, item_id)
+            if not url.endswith(("/versions/3", "/versions/3/edit"))
+        ),
     ]
 
 
@@ -75,7 +79,13 @@ def world(app, people, make_plan, grant, link_young_person, make_user):
     expired = make_user("expired.professional@example.org", roles=("professional",))
     grant(plan_id, expired, "professional", expires_at=utcnow() - timedelta(seconds=1), purpose="Advice")
     future = make_user("future.professional@example.org", roles=("professional",))
-    grant(plan_id, future, "professional", starts_at=utcnow() + timedelta(days=1), expires_at=utcnow() + timedelta(days=9))
+    grant(
+        plan_id,
+        future,
+        "professional",
+        starts_at=utcnow() + timedelta(days=1),
+        expires_at=utcnow() + timedelta(days=9),
+    )
     unbounded = make_user("unbounded.professional@example.org", roles=("professional",))
     grant(plan_id, unbounded, "professional")  # a professional row with no end date is refused
     link_young_person(plan_id, people.young)  # linked, but not 16 yet: no access
@@ -116,7 +126,9 @@ def test_everyone_without_access_gets_404_everywhere(app, sign_in, people, world
         for url in family_gets(plan_id) + casework_gets(plan_id, item_id) + [f"/plans/{plan_id}/sharing"]:
             response = client.raw.get(url)
             assert response.status_code == 404, f"{label}: GET {url} gave {response.status_code}"
-            assert "Samuel Taylor" not in response.get_data(as_text=True), f"{label}: GET {url} shows the child"
+            assert "Samuel Taylor" not in response.get_data(as_text=True), (
+                f"{label}: GET {url} shows the child"
+            )
         for url in posts(plan_id, item_id, access_id):
             response = client.raw.post(url, data={"csrf_token": token})
             assert response.status_code == 404, f"{label}: POST {url} gave {response.status_code}"
@@ -130,7 +142,11 @@ def test_everyone_without_access_gets_404_everywhere(app, sign_in, people, world
 
 def _my_plan_ids(client) -> list[int]:
     page = client.get("/plans/")
-    return [int(a["href"].rsplit("/", 1)[1]) for a in page.soup.select("main ul a[href^='/plans/']") if a["href"].rsplit("/", 1)[1].isdigit()]
+    return [
+        int(a["href"].rsplit("/", 1)[1])
+        for a in page.soup.select("main ul a[href^='/plans/']")
+        if a["href"].rsplit("/", 1)[1].isdigit()
+    ]
 
 
 def test_a_parent_sees_the_family_pages_but_not_the_caseworker_pages(app, sign_in, people, world):
@@ -141,12 +157,14 @@ def test_a_parent_sees_the_family_pages_but_not_the_caseworker_pages(app, sign_i
         assert response.status_code == 200, f"GET {url} gave {response.status_code}"
     assert client.raw.get(f"/plans/{plan_id}/versions/3").status_code == 404  # the unpublished working copy
     token = client.get("/account/profile").csrf_token()
-    for url in casework_gets(plan_id, item_id) + [f"/plans/{plan_id}/sharing"]:
+    for url in [*casework_gets(plan_id, item_id), f"/plans/{plan_id}/sharing"]:
         assert client.raw.get(url).status_code == 404, url
     for url in posts(plan_id, item_id, access_id):
         assert client.raw.post(url, data={"csrf_token": token}).status_code == 404, url
     with app.app_context():
-        assert db.session.scalar(select(PlanVersion).where(PlanVersion.number == 3, PlanVersion.plan_id == plan_id))
+        assert db.session.scalar(
+            select(PlanVersion).where(PlanVersion.number == 3, PlanVersion.plan_id == plan_id)
+        )
     assert plan_id in _my_plan_ids(client)
 
 
@@ -161,5 +179,10 @@ def test_a_caseworker_sees_every_page(app, sign_in, people, world):
 def test_unknown_plans_and_sections_are_404(app, sign_in, people, world):
     plan_id, *_rest = world
     client = _client(app, sign_in, people.caseworker)
-    for url in ("/plans/999999", f"/plans/{plan_id}/sections/z", f"/plans/{plan_id}/versions/99", f"/plans/{plan_id}/versions/3/nonsense/new"):
+    for url in (
+        "/plans/999999",
+        f"/plans/{plan_id}/sections/z",
+        f"/plans/{plan_id}/versions/99",
+        f"/plans/{plan_id}/versions/3/nonsense/new",
+    ):
         assert client.raw.get(url).status_code == 404, url

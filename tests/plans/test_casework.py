@@ -1,4 +1,4 @@
-"""A caseworker creates a plan, writes a version through the forms, and publishes it; families then read it."""
+"""A caseworker creates a plan, writes a version through the forms and publishes it; families then read it."""
 
 from datetime import date
 
@@ -41,7 +41,9 @@ def test_a_caseworker_writes_and_publishes_a_first_version(app, sign_in, people,
     client.submit(f"{base}/views/new", {"text": "I love swimming.", "source": "Ola, at school"})
     page = client.submit(f"{base}/needs/new", {"section": "B", "area": "nope", "text": ""})
     assert page.error_summary() == ["Choose an area of need", "Describe the need"]
-    client.submit(f"{base}/needs/new", {"section": "B", "area": "cognition_learning", "text": "Ola finds maths hard."})
+    client.submit(
+        f"{base}/needs/new", {"section": "B", "area": "cognition_learning", "text": "Ola finds maths hard."}
+    )
     with app.app_context():
         need = db.session.scalar(select(PlanVersion).where(PlanVersion.plan_id == plan_id)).needs[0]
         need_id, need_ref = need.id, need.ref
@@ -52,21 +54,42 @@ def test_a_caseworker_writes_and_publishes_a_first_version(app, sign_in, people,
     )
     with app.app_context():
         outcome_id = db.session.scalar(select(PlanVersion)).outcomes[0].id
-    line = {"section": "F", "what": "Maths catch-up group", "who": "Teacher", "how_often": "Three times a week",
-            "how_long": "Two terms", "funded_by": "School"}
+    line = {
+        "section": "F",
+        "what": "Maths catch-up group",
+        "who": "Teacher",
+        "how_often": "Three times a week",
+        "how_long": "Two terms",
+        "funded_by": "School",
+    }
     client.submit(f"{base}/provision/new", {**line, "outcomes": [str(outcome_id)]})
     client.submit(f"{base}/provision/new", {**line, "what": "Unlinked provision"})
-    client.submit(f"{base}/placement", {"placement_name": "Hill School", "placement_type": "Mainstream", "budget_amount": "1,200.50"})
-    client.submit(f"{base}/advice/new", {"title": "EP report", "author": "Educational psychologist", "dated": _day(date(2026, 1, 2))})
+    client.submit(
+        f"{base}/placement",
+        {"placement_name": "Hill School", "placement_type": "Mainstream", "budget_amount": "1,200.50"},
+    )
+    client.submit(
+        f"{base}/advice/new",
+        {"title": "EP report", "author": "Educational psychologist", "dated": _day(date(2026, 1, 2))},
+    )
     page = client.get(f"{base}/edit")
     text = page.text()
-    for expected in ("I love swimming.", "Ola finds maths hard.", "number bonds", "Maths catch-up group", "Serves no outcome", "Hill School", "£1,200.50", "EP report"):
+    for expected in (
+        "I love swimming.",
+        "Ola finds maths hard.",
+        "number bonds",
+        "Maths catch-up group",
+        "Serves no outcome",
+        "Hill School",
+        "£1,200.50",
+        "EP report",
+    ):
         assert expected in text, expected
     # Change and remove items.
     with app.app_context():
         unlinked = db.session.scalar(select(PlanVersion)).provision[1].id
     page = client.get(f"{base}/provision/{unlinked}")
-    assert page.soup.select_one("textarea[name=what]").get_text() .strip() == "Unlinked provision"
+    assert page.soup.select_one("textarea[name=what]").get_text().strip() == "Unlinked provision"
     _form_post(client, page := client.get(f"{base}/edit"), f"/provision/{unlinked}/remove")
     assert "Unlinked provision" not in client.get(f"{base}/edit").text()
     # Publish: the date is needed; a first final needs no reason.
@@ -80,7 +103,9 @@ def test_a_caseworker_writes_and_publishes_a_first_version(app, sign_in, people,
     with app.app_context():
         plan = db.session.get(Plan, plan_id)
         assert plan.next_review_due == date(2027, 2, 28)
-        actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == str(plan_id))).all()
+        actions = db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.object_id == str(plan_id))
+        ).all()
         assert {"plan.created", "plan.version_created", "plan.version_published"} <= set(actions)
     grant(plan_id, people.parent, "parent")
     parent = Client(app.test_client())
@@ -102,7 +127,13 @@ def test_key_dates_and_the_timeline(app, sign_in, people, make_plan, grant):
     text = page.text()
     assert "The 20-week timeline" in text
     assert page.soup.select_one("svg[role=img] title")
-    for fact in ("Council decides whether to assess", "16 February 2026", "Final plan issued", "25 May 2026", "Done on 1 May 2026"):
+    for fact in (
+        "Council decides whether to assess",
+        "16 February 2026",
+        "Final plan issued",
+        "25 May 2026",
+        "Done on 1 May 2026",
+    ):
         assert fact in text, fact
     page = client.get(f"/plans/{plan_id}")
     assert "Where the assessment is up to" in page.text()
@@ -112,6 +143,21 @@ def test_a_caseworker_changes_key_dates(app, sign_in, people, make_plan):
     plan_id = make_plan()
     client = Client(app.test_client())
     sign_in(people.caseworker, client=client)
-    page = client.submit(f"/plans/{plan_id}/dates/edit", {"next_review_due": _day(date(2027, 5, 1)), "assessment_requested_on": ["", "", ""]})
+    page = client.submit(
+        f"/plans/{plan_id}/dates/edit",
+        {"next_review_due": _day(date(2027, 5, 1)), "assessment_requested_on": ["", "", ""]},
+    )
     assert page.h1 == "Key dates"
     assert "1 May 2027" in page.text()
+
+
+def test_nul_characters_typed_into_a_form_are_dropped(app, sign_in, people, make_plan):
+    plan_id = make_plan()
+    client = Client(app.test_client())
+    sign_in(people.caseworker, client=client)
+    page = client.get(f"/plans/{plan_id}")
+    _form_post(client, page, "/versions/new")
+    client.submit(f"/plans/{plan_id}/versions/3/views/new", {"text": "Quiet\x00 room", "source": "Sam\x00"})
+    with app.app_context():
+        version = db.session.scalar(select(PlanVersion).where(PlanVersion.number == 3))
+        assert (version.views[-1].text, version.views[-1].source) == ("Quiet room", "Sam")

@@ -53,7 +53,15 @@ def test_not_json_is_refused():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20), lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4), max_leaves=20))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+        lambda children: (
+            st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+        ),
+        max_leaves=20,
+    )
+)
 def test_any_json_either_loads_or_says_why(value):
     try:
         data = importer.load(json.dumps(value))
@@ -136,4 +144,20 @@ def test_a_caseworker_imports_through_the_page(app, sign_in, people, make_plan):
     )
     assert response.status_code == 302
     with app.app_context():
-        assert db.session.scalar(select(func.count(PlanVersion.id)).where(PlanVersion.plan_id == plan_id)) == 3
+        assert (
+            db.session.scalar(select(func.count(PlanVersion.id)).where(PlanVersion.plan_id == plan_id)) == 3
+        )
+
+
+def test_the_example_in_the_documentation_is_valid():
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "plan-format.md").read_text(encoding="utf-8")
+    example = re.search(r"```json\n(.*?)```", text, re.S).group(1)
+    assert importer.problems(json.loads(example)) == []
+
+
+def test_nul_characters_are_refused():
+    data = broken(lambda d: d["versions"][0]["section_a"][0].update(text="a\x00b"))
+    assert importer.problems(data) == ["versions/0/section_a/0/text: contains a NUL character"]

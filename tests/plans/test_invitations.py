@@ -72,8 +72,13 @@ def test_an_expired_code_is_refused(app, sign_in, people, make_plan):
 def test_a_professional_is_invited_for_a_purpose_and_a_period(app, sign_in, people, make_plan):
     plan_id = make_plan()
     caseworker = _client(app, sign_in, people.caseworker)
-    page = caseworker.submit(f"/plans/{plan_id}/invite", {"email": "professional@example.org", "role": "professional"})
-    assert page.error_summary() == ["Enter why the professional needs to see the plan", "Enter the date their access ends"]
+    page = caseworker.submit(
+        f"/plans/{plan_id}/invite", {"email": "professional@example.org", "role": "professional"}
+    )
+    assert page.error_summary() == [
+        "Enter why the professional needs to see the plan",
+        "Enter the date their access ends",
+    ]
     until = date.today() + timedelta(days=30)
     code, _message = _invite(
         app,
@@ -106,12 +111,16 @@ def test_a_caseworker_ends_someones_access(app, sign_in, people, make_plan, gran
     caseworker = _client(app, sign_in, people.caseworker)
     page = caseworker.get(f"/plans/{plan_id}/access")
     form = page.soup.select_one(f"form[action='/plans/{plan_id}/access/{access_id}/end']")
-    caseworker.raw.post(form["action"], data={"csrf_token": form.select_one("input[name=csrf_token]")["value"]})
+    caseworker.raw.post(
+        form["action"], data={"csrf_token": form.select_one("input[name=csrf_token]")["value"]}
+    )
     parent = _client(app, sign_in, people.parent)
     assert parent.raw.get(f"/plans/{plan_id}").status_code == 404
 
 
-def test_the_young_person_withdraws_and_gives_back_a_parents_access(app, sign_in, people, make_plan, grant, link_young_person):
+def test_the_young_person_withdraws_and_gives_back_a_parents_access(
+    app, sign_in, people, make_plan, grant, link_young_person
+):
     plan_id = make_plan(date_of_birth=date(2008, 1, 1))
     access_id = grant(plan_id, people.parent, "parent")
     link_young_person(plan_id, people.young)
@@ -141,15 +150,23 @@ def test_publishing_emails_say_only_that_something_changed(app, sign_in, people,
     caseworker = _client(app, sign_in, people.caseworker)
     page = caseworker.get(f"/plans/{plan_id}")
     form = page.soup.select_one(f"form[action='/plans/{plan_id}/versions/new']")
-    caseworker.raw.post(form["action"], data={"csrf_token": form.select_one("input[name=csrf_token]")["value"]})
+    caseworker.raw.post(
+        form["action"], data={"csrf_token": form.select_one("input[name=csrf_token]")["value"]}
+    )
     today = date.today()
     page = caseworker.submit(
         f"/plans/{plan_id}/versions/3/publish",
-        {"status": "final", "issued_on": [str(today.day), str(today.month), str(today.year)], "reason": "Annual review"},
+        {
+            "status": "final",
+            "issued_on": [str(today.day), str(today.month), str(today.year)],
+            "reason": "Annual review",
+        },
     )
     assert page.h1 == "Versions of the plan"
     with app.app_context():
-        message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_address == "parent@example.org"))
+        message = db.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.to_address == "parent@example.org")
+        )
         assert f"/plans/{plan_id}" in message.body
         for secret in ("Samuel", "Taylor", "Northgate", "autistic", "Annual review"):
             assert secret not in message.body and secret not in message.subject

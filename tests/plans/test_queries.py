@@ -11,18 +11,34 @@ def big_plan() -> dict:
     version = data["versions"][1]
     version["section_a"] = [{"text": f"View {i}", "source": f"Source {i}"} for i in range(40)]
     version["needs"] = [
-        {"ref": f"N{i}", "section": "BCD"[i % 3], "area": "cognition_learning", "text": f"Need {i}"} for i in range(60)
+        {"ref": f"N{i}", "section": "BCD"[i % 3], "area": "cognition_learning", "text": f"Need {i}"}
+        for i in range(60)
     ]
     version["outcomes"] = [
-        {"ref": f"E{i}", "text": f"Outcome {i}", "by_when": "Soon", "steps": "Steps", "needs": [f"N{i}", f"N{i + 1}"]}
+        {
+            "ref": f"E{i}",
+            "text": f"Outcome {i}",
+            "by_when": "Soon",
+            "steps": "Steps",
+            "needs": [f"N{i}", f"N{i + 1}"],
+        }
         for i in range(50)
     ]
     version["provision"] = [
-        {"section": ["F", "G", "H1", "H2"][i % 4], "what": f"Provision {i}", "who": "Someone", "how_often": "Daily",
-         "how_long": "A year", "funded_by": "Council", "outcomes": [f"E{i % 50}", f"E{(i + 7) % 50}"]}
+        {
+            "section": ["F", "G", "H1", "H2"][i % 4],
+            "what": f"Provision {i}",
+            "who": "Someone",
+            "how_often": "Daily",
+            "how_long": "A year",
+            "funded_by": "Council",
+            "outcomes": [f"E{i % 50}", f"E{(i + 7) % 50}"],
+        }
         for i in range(100)
     ]
-    version["advice"] = [{"title": f"Report {i}", "author": "Author", "date": "2026-01-01"} for i in range(30)]
+    version["advice"] = [
+        {"title": f"Report {i}", "author": "Author", "date": "2026-01-01"} for i in range(30)
+    ]
     return data
 
 

@@ -61,7 +61,9 @@ def test_transfer_follows_year_11(born):
     assert day.year - born.year - ((day.month, day.day) < (born.month, born.day)) >= 16
 
 
-def test_the_young_person_sees_the_plan_from_the_transfer_date_exactly(app, make_plan, people, link_young_person):
+def test_the_young_person_sees_the_plan_from_the_transfer_date_exactly(
+    app, make_plan, people, link_young_person
+):
     plan_id = make_plan(date_of_birth=date(2010, 8, 31))
     link_young_person(plan_id, people.young)
     with app.app_context():
@@ -91,7 +93,9 @@ def test_before_16_a_caseworker_can_give_the_child_access(app, make_plan, people
 def test_a_published_version_never_changes(app, make_plan):
     plan_id = make_plan()
     with app.app_context():
-        version = db.session.scalar(select(PlanVersion).where(PlanVersion.plan_id == plan_id, PlanVersion.number == 1))
+        version = db.session.scalar(
+            select(PlanVersion).where(PlanVersion.plan_id == plan_id, PlanVersion.number == 1)
+        )
         for change in (
             lambda v: setattr(v, "placement_name", "Somewhere else"),
             lambda v: setattr(v, "status", "draft"),
@@ -126,7 +130,10 @@ def test_add_to_section_a_quotes_views_into_a_draft(app, make_plan, people):
         db.session.commit()
         draft = db.session.get(PlanVersion, draft.id)
         assert len(draft.views) == before + 1
-        assert (draft.views[-1].text, draft.views[-1].source) == ("I want a quiet room.", "Sent through My views")
+        assert (draft.views[-1].text, draft.views[-1].source) == (
+            "I want a quiet room.",
+            "Sent through My views",
+        )
         with pytest.raises(ValueError):
             access.add_to_section_a(draft, "   ", "x", None)
 
