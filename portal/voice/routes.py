@@ -40,9 +40,10 @@ bp = Blueprint("voice", __name__, url_prefix="/my-views")
 def views_on_plan(plan) -> list[ViewSet] | None:
     """For voice/_on_plan.html: the sent views this person may read, or None when views are not theirs to
     see at all (professionals, for example), so the plan page shows nothing about them."""
-    if service.viewer_for(current_user, plan) is None:
+    viewer = service.viewer_for(current_user, plan)
+    if viewer is None:
         return None
-    return service.views_for_plan(plan)
+    return service.views_for_plan(plan, viewer=viewer)
 
 
 @bp.app_template_global()

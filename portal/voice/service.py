@@ -107,9 +107,9 @@ def kinds_for(viewer: Viewer) -> tuple[str, ...]:
 NO_ROLES = lazyload(User.role_rows)
 
 
-def _set_options():
+def _set_options(answers: bool = True):
     return (
-        selectinload(ViewSet.answers),
+        selectinload(ViewSet.answers) if answers else lazyload(ViewSet.answers),
         defaultload(ViewSet.author).options(NO_ROLES),
         defaultload(ViewSet.helper).options(NO_ROLES),
         defaultload(ViewSet.sent_by).options(NO_ROLES),
@@ -192,17 +192,18 @@ def open_requests(plan_ids: list[int], sets: list[ViewSet], kinds=None) -> list[
     return result
 
 
-def views_for_plan(plan: Plan, user=None) -> list[ViewSet]:
-    """Sent views on a plan that this person may read, newest first (for the plan page)."""
+def views_for_plan(plan: Plan, user=None, viewer: Viewer | None = None) -> list[ViewSet]:
+    """Sent views on a plan that this person may read, newest first (for the plan page). Answers are not
+    loaded: the plan page lists the sets and links to them."""
     from flask_login import current_user
 
-    viewer = viewer_for(user or current_user, plan)
+    viewer = viewer or viewer_for(user or current_user, plan)
     if viewer is None:
         return []
     sets = db.session.scalars(
         select(ViewSet)
         .where(ViewSet.plan_id == plan.id, ViewSet.sent_at.is_not(None))
-        .options(*_set_options())
+        .options(*_set_options(answers=False))
         .order_by(ViewSet.sent_at.desc(), ViewSet.id.desc())
     ).unique()
     return [view_set for view_set in sets if can_read(viewer, view_set)]

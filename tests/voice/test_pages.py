@@ -74,21 +74,28 @@ def test_views_pages_stay_under_ten_queries(app, client, family, sign_in, count_
         assert counter.count <= MAX_QUERIES, (path, counter.count)
 
 
-def _render_partial(app, user_id, plan_id):
+def _render_partial(app, user_id, plan_id, count_queries=None):
     with app.test_request_context("/plans/"):
         user = db.session.get(User, user_id)
         login_user(user)
         plan = db.session.get(Plan, plan_id)
-        return render_template("voice/_on_plan.html", plan=plan)
+        if count_queries is None:
+            return render_template("voice/_on_plan.html", plan=plan)
+        with count_queries() as counter:
+            html = render_template("voice/_on_plan.html", plan=plan)
+        assert counter.count <= 2, counter.count  # adds at most two queries to the plan page
+        return html
 
 
-def test_the_plan_page_partial_shows_sent_views_to_those_who_may_read_them(app, client, family, sign_in):
+def test_the_plan_page_partial_shows_sent_views_to_those_who_may_read_them(
+    app, client, family, sign_in, count_queries
+):
     sign_in(family.young)
     path = start(client, family.plan_id)
     answer(client, path, "like", {"text": "x"})
     client.raw.post(f"{path}/send", data={"csrf_token": client.get(path).csrf_token()})
     for who in ("young", "parent", "caseworker"):
-        html = _render_partial(app, getattr(family, who).id, family.plan_id)
+        html = _render_partial(app, getattr(family, who).id, family.plan_id, count_queries)
         assert "Young person's views" in html and f'href="{path}"' in html, who
     assert _render_partial(app, family.professional.id, family.plan_id).strip() == ""
     assert "No views have been sent yet" in _render_partial(app, family.caseworker.id, family.other_plan_id)
