@@ -26,6 +26,7 @@ KEY_PAGES = {
     "search: text": "/local-offer/?q=speech+therapy",
     "search: common word": "/local-offer/?q=synthetic",
     "search: misspelt word": "/local-offer/?q=autisim",
+    "search: eight words, two misspelt": "/local-offer/?q=autisim+speach+therapy+support+group+club+art",
     "search: two words, neither together": "/local-offer/?q=autism+zebra",
     "search: filters": "/local-offer/?need=communication-interaction&age=5-10&cost=free",
     "search: one area": "/local-offer/?area=north",
@@ -106,6 +107,93 @@ def test_signed_in_search_does_not_grow_with_the_shortlist(
     with count_queries() as large:
         client.get(path)
     assert small.count == large.count <= LIMIT
+
+
+def test_search_statements_do_not_grow_with_the_number_of_words(client, portal_data, count_queries):
+    counts = {}
+    for words in [
+        "autism",
+        "autism parent support group",
+        "autisim",
+        "autisim speach",
+    ]:
+        client.get(f"/local-offer/?q={words}")
+        with count_queries() as counter:
+            client.get(f"/local-offer/?q={words}")
+        counts[words] = counter.count
+    known, misspelt = list(counts.values())[:2], list(counts.values())[2:]
+    assert known[0] == known[1] and misspelt[0] == misspelt[1] == known[0] + 1, counts
+
+
+# The demo parent's plan and mediation pages: the same statements with a few or many slots, views, services.
+FAMILY_PAGES = {
+    "plan list": "/plans/",
+    "plan page": "/plans/{plan}",
+    "plan documents": "/plans/{plan}/documents/",
+    "mediation requests": "/mediation/requests/",
+    "mediation request": "/mediation/requests/{request}",
+    "mediation booking page": "/mediation/requests/{request}/book",
+}
+
+
+@pytest.fixture
+def family(app, portal_data, make_user):
+    from datetime import time, timedelta
+
+    from sqlalchemy import select
+
+    from portal.mediation import demo as mediation_demo
+    from portal.mediation.deadlines import today_in_england
+    from portal.mediation.models import MediationRequest, Slot
+    from portal.plans import demo as plans_demo
+    from portal.plans.models import Plan
+
+    parent = make_user("parent@example.org")
+    make_user("young.person@example.org", roles=("young_person",))
+    make_user("professional@example.org", roles=("professional",))
+    mediator = make_user("mediator@example.org", roles=("mediator",))
+    with app.app_context():
+        plans_demo.seed()
+        mediation_demo.seed()
+        db.session.commit()
+        ids = {
+            "plan": db.session.scalars(select(Plan.id).order_by(Plan.id)).first(),
+            "request": db.session.scalar(select(MediationRequest.id)),
+        }
+
+    def grow() -> None:
+        portal_data(LARGE)
+        with app.app_context():
+            start = today_in_england() + timedelta(days=10)
+            for n in range(25):
+                db.session.add(
+                    Slot(
+                        mediator_id=mediator.id,
+                        day=start + timedelta(days=n),
+                        starts=time(9, 30),
+                        mode="video",
+                    )
+                )
+            db.session.commit()
+
+    return parent, ids, grow
+
+
+@pytest.mark.parametrize("path", FAMILY_PAGES.values(), ids=FAMILY_PAGES.keys())
+def test_family_pages_do_not_grow_with_the_data(client, family, sign_in, count_queries, path):
+    parent, ids, grow = family
+    sign_in(parent)
+    path = path.format(**ids)
+    assert client.get(path).status == 200
+    with count_queries() as small:
+        client.get(path)
+    grow()
+    for _ in range(3):
+        client.get(path)
+    with count_queries() as large:
+        page = client.get(path)
+    assert page.status == 200
+    assert small.count == large.count <= LIMIT, (small.count, large.count)
 
 
 # Bounded work: the count stops at the cap, filters read at most the window.

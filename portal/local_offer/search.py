@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from flask_babel import force_locale
-from sqlalchemy import delete, func, insert, select, true
+from sqlalchemy import and_, delete, func, insert, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
@@ -134,28 +134,44 @@ def rebuild_words() -> None:
     add_words(rows)
 
 
-def _corrections(word: str) -> list[str]:
-    """Known words close to a misspelt one ("autisim" -> "autism"), from the listings' own words."""
+def _corrections(words: list[str]) -> dict[str, list[str]]:
+    """Known words close to each misspelt one ("autisim" -> "autism"), from the listings' own words: one
+    query for all of them, each looking only at words of a similar length that start the same way."""
+    if not words:
+        return {}
     candidates = db.session.scalars(
         select(SearchWord.word).where(
-            SearchWord.word.startswith(word[0]),
-            func.length(SearchWord.word).between(len(word) - 2, len(word) + 2),
+            or_(
+                *(
+                    and_(
+                        SearchWord.word.startswith(word[0]),
+                        func.length(SearchWord.word).between(len(word) - 2, len(word) + 2),
+                    )
+                    for word in words
+                )
+            )
         )
     ).all()
-    return difflib.get_close_matches(word, candidates, n=2, cutoff=0.75)
+    found = {}
+    for word in words:
+        near = [c for c in candidates if c[0] == word[0] and abs(len(c) - len(word)) <= 2]
+        found[word] = difflib.get_close_matches(word, near, n=2, cutoff=0.75)
+    return found
 
 
 def word_groups(text: str) -> tuple[list[list[str]], dict[str, str]]:
-    """Each search word with its corrections when it is not a word the listings use."""
+    """Each search word with its corrections when it is not a word the listings use. At most two
+    statements whatever the number of words: which are known, and the candidates for the others."""
+    words = list(dict.fromkeys(w for w in fulltext.words(text) if w not in STOP_WORDS))[:MAX_WORDS]
+    if not words:
+        return [], {}
+    known = set(db.session.scalars(select(SearchWord.word).where(SearchWord.word.in_(words))))
+    close = _corrections([w for w in words if w not in known and len(w) >= 4])
     groups, corrections = [], {}
-    for word in [w for w in fulltext.words(text) if w not in STOP_WORDS][:MAX_WORDS]:
-        group = [word]
-        known = db.session.get(SearchWord, word) is not None
-        if not known and len(word) >= 4:
-            close = _corrections(word)
-            group.extend(close)
-            if close:
-                corrections[word] = close[0]
+    for word in words:
+        group = [word, *close.get(word, [])]
+        if len(group) > 1:
+            corrections[word] = group[1]
         groups.append(group)
     return groups, corrections
 
