@@ -150,8 +150,11 @@ def plans_for(user) -> list[Plan]:
         )
         .exists()
     )
-    plans = db.session.scalars(query.where(or_(has_row, Child.young_person_id == user.id)))
-    return [plan for plan in plans if can_see(user, plan)]
+    rows = db.session.execute(
+        query.add_columns(has_row.label("has_row")).where(or_(has_row, Child.young_person_id == user.id))
+    )
+    # Linked as the young person but without a row: only from the transfer date.
+    return [plan for plan, row in rows if row or plan.child.is_young_person()]
 
 
 def record_plan_event(action: str, plan: Plan, detail: str | None = None) -> None:

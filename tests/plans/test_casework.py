@@ -161,3 +161,65 @@ def test_nul_characters_typed_into_a_form_are_dropped(app, sign_in, people, make
     with app.app_context():
         version = db.session.scalar(select(PlanVersion).where(PlanVersion.number == 3))
         assert (version.views[-1].text, version.views[-1].source) == ("Quiet room", "Sam")
+
+
+def test_every_caseworker_page_passes_the_page_checks(app, sign_in, people, make_plan):
+    plan_id = make_plan()
+    client = Client(app.test_client())
+    sign_in(people.caseworker, client=client)
+    _form_post(client, client.get(f"/plans/{plan_id}"), "/versions/new")
+    with app.app_context():
+        version = db.session.scalar(select(PlanVersion).where(PlanVersion.number == 3))
+        items = {
+            "views": version.views[0].id,
+            "needs": version.needs[0].id,
+            "outcomes": version.outcomes[0].id,
+            "provision": version.provision[0].id,
+            "advice": version.advice[0].id,
+        }
+    base = f"/plans/{plan_id}"
+    paths = [
+        "/plans/",
+        "/plans/new",
+        f"{base}",
+        f"{base}/invite",
+        f"{base}/dates/edit",
+        f"{base}/versions/import",
+    ]
+    paths += [f"{base}/versions/3", f"{base}/versions/3/edit", f"{base}/versions/3/placement"]
+    paths += [f"{base}/versions/3/publish", f"{base}/history", f"{base}/access", f"{base}/dates"]
+    for kind, item_id in items.items():
+        paths += [f"{base}/versions/3/{kind}/new", f"{base}/versions/3/{kind}/{item_id}"]
+    for lang in ("en", "ur"):
+        for path in paths:
+            page = client.get(
+                f"{path}?lang={lang}"
+            )  # checks one h1, title, unique ids, forms, no inline style
+            assert page.h1
+    page = client.get(f"{base}/versions/3/outcomes/{items['outcomes']}")
+    assert page.soup.select("input[name=needs][checked]")  # the links are shown ticked
+
+
+def test_a_child_is_invited_before_16_and_linked_to_their_plan(app, sign_in, people, make_plan):
+    import re
+
+    from portal.outbox import OutboxMessage
+    from portal.plans.models import Child
+
+    plan_id = make_plan(date_of_birth=date(2014, 5, 12))
+    client = Client(app.test_client())
+    sign_in(people.caseworker, client=client)
+    client.submit(f"/plans/{plan_id}/invite", {"email": "Young.Person@example.org", "role": "child"})
+    with app.app_context():
+        body = db.session.scalar(
+            select(OutboxMessage.body).where(OutboxMessage.to_address == "young.person@example.org")
+        )
+    code = re.search(r"Your code: (\S+)", body).group(1)
+    young = Client(app.test_client())
+    sign_in(people.young, client=young)
+    page = young.submit("/plans/join", {"code": code})
+    assert page.h1 == "EHC plan for Sam"
+    assert "This is your plan now" not in page.text()  # not 16 yet: no sharing page
+    with app.app_context():
+        assert db.session.scalar(select(Child.young_person_id)) == people.young.id
+    assert young.raw.get(f"/plans/{plan_id}/sharing").status_code == 404

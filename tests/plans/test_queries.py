@@ -60,3 +60,17 @@ def test_query_counts_do_not_grow_with_the_plan(app, sign_in, people, make_plan,
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
     assert counts[1] <= 10, counts
+
+
+def test_my_plans_is_one_query_for_any_number_of_plans(app, sign_in, people, make_plan, grant, count_queries):
+    counts = []
+    for _round in range(2):
+        for _ in range(3):
+            grant(make_plan(), people.parent, "parent")
+        client = Client(app.test_client())
+        sign_in(people.parent, client=client)
+        with count_queries() as counter:
+            page = client.get("/plans/")
+        counts.append(counter.count)
+    assert len(page.soup.select("main ul a[href^='/plans/']")) == 6
+    assert counts[0] == counts[1] <= 6, counts
