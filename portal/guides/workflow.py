@@ -10,14 +10,14 @@ it is out of date when the published English revision is a different one.
 
 from dataclasses import dataclass, field
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
 from portal import audit, outbox
-from portal.accounts.models import User
+from portal.accounts.models import User, UserRole
 from portal.audit import ACTION_LABELS
 from portal.extensions import db
 from portal.guides.models import PENDING, ContentPage, ContentRevision
@@ -277,6 +277,31 @@ def send_for_review(rev: ContentRevision, user_id: int) -> None:
         object_id=rev.id,
         detail=f"page={rev.page_id} language={rev.language}",
     )
+    _tell_reviewers(rev, user_id)
+
+
+def _link(rev: ContentRevision) -> str:
+    # Built by hand, not with url_for: demo data sends for review outside any request.
+    kind = "guides" if rev.page.kind == "guide" else "provision"
+    path = f"/edit/{kind}/{rev.page_id}/revisions/{rev.id}"
+    return current_app.config["PORTAL_BASE_URL"].rstrip("/") + path
+
+
+def _tell_reviewers(rev: ContentRevision, author_id: int) -> None:
+    """Every other forum editor hears that something is waiting (only a link: the text stays here)."""
+    reviewers = db.session.scalars(
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == "forum_editor", User.active.is_(True), User.id != author_id)
+    )
+    link = _link(rev)
+    for reviewer in reviewers:
+        with force_locale(reviewer.preferred_language or "en"):
+            outbox.queue(
+                reviewer.email,
+                _("A page is waiting for your review: %(title)s", title=rev.title),
+                _("Another forum editor must approve it before it is published: %(link)s", link=link),
+            )
 
 
 def restore(rev: ContentRevision, user_id: int) -> ContentRevision:
@@ -342,10 +367,7 @@ def _tell_author(rev: ContentRevision) -> None:
     author = db.session.get(User, rev.author_id) if rev.author_id else None
     if author is None:
         return
-    kind = "guides" if rev.page.kind == "guide" else "provision"
-    link = current_app.config["PORTAL_BASE_URL"].rstrip("/") + url_for(
-        f"guide_editing.{kind}_revision", page_id=rev.page_id, revision_id=rev.id
-    )
+    link = _link(rev)
     with force_locale(author.preferred_language or "en"):
         if rev.status == "published":
             subject = _("Your page was approved and published: %(title)s", title=rev.title)
