@@ -194,10 +194,9 @@ def test_two_editors_write_review_send_back_and_publish(
     assert "Getting ready for a tribunal hearing" in public(client, "/guides/?q=zebra").text()
     with app.app_context():
         actions = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
-        emails = [
-            (m.to_address, m.subject)
-            for m in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
-        ]
+        messages = list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+        emails = [(m.to_address, m.subject) for m in messages]
+        last_body = messages[-1].body
     assert [a for a in actions if a.startswith("guides.")] == [
         "guides.draft_saved", "guides.submitted", "guides.sent_back", "guides.draft_saved",
         "guides.submitted", "guides.approved",
@@ -209,6 +208,7 @@ def test_two_editors_write_review_send_back_and_publish(
         ("editor2@example.org", f"A page is waiting for your review: {title}"),
         ("editor@example.org", f"Your page was approved and published: {title}"),
     ]
+    assert f"http://localhost{revision_path(app, slug, newest)}" in last_body
 
 
 def test_editing_a_published_guide_keeps_the_old_text_public_until_approved(
