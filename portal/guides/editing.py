@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
 from portal.guides import diff, readability, workflow
@@ -170,12 +171,16 @@ def create(kind: str):
                 valid = False
         if valid and action != "preview":
             values = form.values()
-            page = workflow.create_page(
-                kind, slug, area=form.area.data if kind == "provision" else None,
-                phase=form.phase.data if kind == "provision" else None, meta=values.get("meta"),
-            )  # fmt: skip
-            rev = workflow.save(page, "en", values, current_user.id, submit=action == "submit")
-            db.session.commit()
+            area, phase = (form.area.data, form.phase.data) if kind == "provision" else (None, None)
+            try:
+                page = workflow.create_page(kind, slug, area=area, phase=phase, meta=values.get("meta"))
+                rev = workflow.save(page, "en", values, current_user.id, submit=action == "submit")
+                db.session.commit()
+            except IntegrityError:  # someone made a page at this address a moment ago
+                db.session.rollback()
+                field = form.slug if kind == "guide" else form.area
+                field.errors.append(_("Someone has just made a page at this address. Choose another."))
+                return _render_form(form, kind)
             _saved(rev, action == "submit")
             return redirect(edit_url(kind, "revision", page_id=page.id, revision_id=rev.id))
         return _render_form(form, kind, preview=action == "preview")

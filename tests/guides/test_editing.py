@@ -520,3 +520,15 @@ def test_only_the_author_sends_their_draft_for_review(
     assert revisions(app, "en")[-1].status == "draft"
     page = client.get(revision_path(app, "annual-reviews", draft))
     assert page.soup.select_one("form[action$='/submit']") is not None
+
+
+def test_two_new_guides_at_one_address_at_once(app, client, sign_in, editor, imported, monkeypatch):
+    """The check before saving can miss a page made a moment ago; the unique index still catches it."""
+    from portal.guides import editing
+
+    sign_in(editor)
+    monkeypatch.setattr(editing, "_slug_taken", lambda kind, slug: False)
+    page = new_guide(client, action="save", slug="annual-reviews")
+    assert page.error_summary() == ["Someone has just made a page at this address. Choose another."]
+    assert form_values(page)["title"] == "Getting ready for a tribunal hearing"
+    assert len(revisions(app)) == 3
