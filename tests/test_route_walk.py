@@ -107,6 +107,7 @@ ROUTES = {
     ("GET", "/plans/<int:plan_id>/history"),
     ("GET", "/plans/<int:plan_id>/invite"),
     ("POST", "/plans/<int:plan_id>/invite"),
+    ("POST", "/plans/<int:plan_id>/invitations/<int:invitation_id>/cancel"),
     ("GET", "/plans/<int:plan_id>/print"),
     ("GET", "/plans/<int:plan_id>/sections/<slug>"),
     ("GET", "/plans/<int:plan_id>/sharing"),

@@ -18,6 +18,7 @@ from portal.plans.models import (
     Need,
     Outcome,
     PlanAccess,
+    PlanInvitation,
     PlanVersion,
     ProvisionLine,
     PublishedVersionError,
@@ -25,6 +26,7 @@ from portal.plans.models import (
 )
 from portal.plans.routes import bp
 from portal.security import checks_access, refuse, roles_required
+from portal.timeutil import utcnow
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
@@ -124,6 +126,24 @@ def end_access(plan_id: int, access_id: int):
         record_plan_event("plan.access_withdrawn", plan, f"{row.role} {row.user_id} by caseworker")
         db.session.commit()
         flash(_("%(email)s can no longer see this plan.", email=row.user.email), "success")
+    return redirect(url_for(".access_page", plan_id=plan.id))
+
+
+@bp.post("/<int:plan_id>/invitations/<int:invitation_id>/cancel")
+@checks_access
+def cancel_invitation(plan_id: int, invitation_id: int):
+    plan = _casework_plan(plan_id)
+    invitation = db.session.get(PlanInvitation, invitation_id)
+    if invitation is None or invitation.plan_id != plan.id:
+        refuse(404, "plan invitation", "plan", plan_id)
+    if forms.ButtonForm().validate_on_submit() and invitation.is_open():
+        invitation.cancelled_at = utcnow()
+        record_plan_event("plan.invitation_cancelled", plan, f"{invitation.role} invitation {invitation.id}")
+        db.session.commit()
+        flash(
+            _("The invitation to %(email)s was cancelled. Its code no longer works.", email=invitation.email),
+            "success",
+        )
     return redirect(url_for(".access_page", plan_id=plan.id))
 
 

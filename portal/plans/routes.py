@@ -289,6 +289,7 @@ def access_page(plan_id: int):
         page=page,
         more=more,
         end_form=ButtonForm(),
+        invitations=service.open_invitations(plan) if role == "caseworker" else [],
     )
 
 

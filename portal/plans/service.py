@@ -526,6 +526,22 @@ def accept(code: str, user) -> Plan:
     return plan
 
 
+def open_invitations(plan: Plan) -> list[PlanInvitation]:
+    """Invitations not yet used, cancelled or ended, newest first (for the caseworker)."""
+    now = utcnow()
+    rows = db.session.scalars(
+        select(PlanInvitation)
+        .where(
+            PlanInvitation.plan_id == plan.id,
+            PlanInvitation.used_at.is_(None),
+            PlanInvitation.cancelled_at.is_(None),
+            PlanInvitation.expires_at > now,
+        )
+        .order_by(PlanInvitation.id.desc())
+    )
+    return list(rows)
+
+
 def parent_rows(plan: Plan) -> list[PlanAccess]:
     """Each parent's newest access row (current or withdrawn), for the young person's sharing page."""
     rows = db.session.scalars(

@@ -57,6 +57,7 @@ def posts(plan_id: int, item_id: int, access_id: int) -> list[str]:
         f"{base}/sharing/{access_id}",
         f"{base}/access/{access_id}/end",
         f"{base}/versions/new",
+        f"{base}/invitations/1/cancel",
         f"{base}/versions/3/views/{item_id}/remove",
         f"{base}/versions/3/discard",
         *(

@@ -170,3 +170,19 @@ def test_publishing_emails_say_only_that_something_changed(app, sign_in, people,
         assert f"/plans/{plan_id}" in message.body
         for secret in ("Samuel", "Taylor", "Northgate", "autistic", "Annual review"):
             assert secret not in message.body and secret not in message.subject
+
+
+def test_a_caseworker_cancels_an_invitation(app, sign_in, people, make_plan):
+    plan_id = make_plan()
+    code, _message = _invite(app, sign_in, people, plan_id, "parent@example.org")
+    caseworker = _client(app, sign_in, people.caseworker)
+    page = caseworker.get(f"/plans/{plan_id}/access")
+    assert "Invitations not used yet" in page.text()
+    form = page.soup.select_one("form[action$='/cancel']")
+    caseworker.raw.post(
+        form["action"], data={"csrf_token": form.select_one("input[name=csrf_token]")["value"]}
+    )
+    assert "Invitations not used yet" not in caseworker.get(f"/plans/{plan_id}/access").text()
+    parent = _client(app, sign_in, people.parent)
+    assert parent.submit("/plans/join", {"code": code}).error_summary()
+    assert parent.raw.get(f"/plans/{plan_id}").status_code == 404
