@@ -63,8 +63,12 @@ def _neighbours(letter: str) -> tuple[str | None, str | None]:
 
 @bp.get("/")
 def index():
-    plans = access.plans_for(current_user)
-    return render_template("plans/index.html", plans=plans, today=date.today())
+    if current_user.has_role("caseworker"):
+        page = max(request.args.get("page", 1, type=int), 1)
+        words = request.args.get("q", "")
+        plans, more = service.search_plans(words, page)
+        return render_template("plans/index.html", plans=plans, q=words, page=page, more=more)
+    return render_template("plans/index.html", plans=access.plans_for(current_user), page=1, more=False)
 
 
 @bp.route("/join", methods=["GET", "POST"])

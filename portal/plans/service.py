@@ -526,6 +526,24 @@ def accept(code: str, user) -> Plan:
     return plan
 
 
+PLANS_PER_PAGE = 50
+
+
+def search_plans(words: str, page: int) -> tuple[list[Plan], bool]:
+    """Plans by child's name or reference (caseworkers), a page at a time, and whether there are more."""
+    query = select(Plan).join(Child).order_by(Child.full_name, Plan.id)
+    words = (words or "").strip()[:100]
+    if words:
+        pattern = "%" + words.replace("\\", "").replace("%", "").replace("_", "").lower() + "%"
+        query = query.where(
+            func.lower(Child.full_name).like(pattern)
+            | func.lower(func.coalesce(Child.preferred_name, "")).like(pattern)
+            | func.lower(func.coalesce(Plan.reference, "")).like(pattern)
+        )
+    rows = list(db.session.scalars(query.offset((page - 1) * PLANS_PER_PAGE).limit(PLANS_PER_PAGE + 1)))
+    return rows[:PLANS_PER_PAGE], len(rows) > PLANS_PER_PAGE
+
+
 def open_invitations(plan: Plan) -> list[PlanInvitation]:
     """Invitations not yet used, cancelled or ended, newest first (for the caseworker)."""
     now = utcnow()

@@ -128,6 +128,7 @@ PARENT_PAGES = {
     "access": "/plans/{plan}/access",
 }
 CASEWORKER_PAGES = {
+    "all plans": "/plans/?q=sam",
     "new plan": "/plans/new",
     "invite": "/plans/{plan}/invite",
     "key dates form": "/plans/{plan}/dates/edit",

@@ -223,3 +223,21 @@ def test_a_child_is_invited_before_16_and_linked_to_their_plan(app, sign_in, peo
     with app.app_context():
         assert db.session.scalar(select(Child.young_person_id)) == people.young.id
     assert young.raw.get(f"/plans/{plan_id}/sharing").status_code == 404
+
+
+def test_a_caseworker_finds_a_plan_by_name_or_reference(app, sign_in, people, make_plan):
+    from tests.plans.conftest import example_data
+
+    make_plan()
+    other = example_data()
+    other["child"] = {"full_name": "Zofia Kowalska", "date_of_birth": "2013-04-04"}
+    other["plan"]["reference"] = "EHC-ZK-1"
+    make_plan(other)
+    client = Client(app.test_client())
+    sign_in(people.caseworker, client=client)
+    names = lambda page: [a.get_text() for a in page.soup.select("main ul a")]  # noqa: E731
+    assert names(client.get("/plans/")) == ["EHC plan for Sam", "EHC plan for Zofia Kowalska"]
+    assert names(client.get("/plans/?q=kowal")) == ["EHC plan for Zofia Kowalska"]
+    assert names(client.get("/plans/?q=ehc-demo")) == ["EHC plan for Sam"]
+    page = client.get("/plans/?q=%25_nobody")
+    assert names(page) == [] and "No plans match %_nobody." in page.text()
