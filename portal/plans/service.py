@@ -247,7 +247,8 @@ def publish(version: PlanVersion, actor, *, status: str, issued_on: date | None,
     version.published_at = utcnow()
     version.published_by_id = getattr(actor, "id", None)
     plan = version.plan
-    if status == "final" and plan.next_review_due is None:
+    # A final plan starts the 12-month review clock again, unless a review is already set after its issue.
+    if status == "final" and (plan.next_review_due is None or plan.next_review_due <= version.issued_on):
         plan.next_review_due = annual_review_from(version.issued_on)
     record_plan_event("plan.version_published", plan, f"version {version.number} {status}")
     notify_changed(plan, _l("A new version of an EHC plan has been published"))

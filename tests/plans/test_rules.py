@@ -166,9 +166,11 @@ def test_an_amended_final_needs_a_reason(app, make_plan):
         draft = service.start_version(plan, None)
         assert service.publish_problem(draft, "final", "") == "Enter why the plan is being amended"
         assert service.publish_problem(draft, "draft", "") is None
-        service.publish(draft, None, status="final", issued_on=date(2027, 3, 1), reason="After review")
+        service.publish(draft, None, status="final", issued_on=date(2027, 3, 20), reason="After review")
         db.session.commit()
         assert db.session.get(PlanVersion, draft.id).is_published
+        # The example's review was due on 14 March 2027: the amended final starts the 12 months again.
+        assert db.session.get(Plan, plan_id).next_review_due == date(2028, 3, 19)
 
 
 def test_the_20_week_timeline():
