@@ -24,11 +24,12 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Protocol
+from urllib.parse import quote
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
-from flask import current_app
+from flask import Response, current_app
 from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -48,6 +49,7 @@ __all__ = [
     "delete",
     "open_plaintext",
     "rotate_keys",
+    "send",
     "store",
     "upload_limit",
 ]
@@ -524,6 +526,23 @@ def _decrypt(pieces: Iterator[bytes], name: str, data_key: bytes, size: int, sha
             yield plain
     if total != size or not secrets.compare_digest(digest.hexdigest(), sha256):
         raise StoredFileCorrupt(f"object {name}: SHA-256 or size does not match the record")
+
+
+def send(stored: StoredFile, *, as_attachment: bool = True) -> Response:
+    """A streamed response for the file, checked in full first (a damaged file raises StoredFileCorrupt
+    before any byte is sent). Attachment by default; the content type is the one decided from the content."""
+    for _chunk in open_plaintext(stored):
+        pass
+    response = Response(open_plaintext(stored), mimetype=stored.content_type, direct_passthrough=True)
+    ascii_name = filetypes.content_disposition_name(stored.original_name, stored.kind)
+    disposition = f'{"attachment" if as_attachment else "inline"}; filename="{ascii_name}"'
+    if stored.original_name != ascii_name and stored.original_name.lower().endswith(stored.extension):
+        disposition += f"; filename*=UTF-8''{quote(stored.original_name, safe='')}"
+    response.headers["Content-Disposition"] = disposition
+    response.headers["Content-Length"] = str(stored.size)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def read_all(stored: StoredFile) -> bytes:

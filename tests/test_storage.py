@@ -524,3 +524,22 @@ def test_storing_and_reading_20_mb_uses_little_memory(ctx, tmp_path, backend_kin
     assert total == path.stat().st_size > 20 * 1000 * 1000
     assert peak_store < 3 * 1024 * 1024, peak_store
     assert peak_read < 3 * 1024 * 1024, peak_read
+
+
+# Serving.
+
+
+def test_send_streams_a_checked_file_with_safe_headers(ctx):
+    stored = keep(png(), name="Drawing ðŵ.png")
+    db.session.commit()
+    with ctx.test_request_context():
+        response = storage.send(stored, as_attachment=False)
+        assert b"".join(response.response) == png()
+    assert response.mimetype == "image/png"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Disposition"] == (
+        "inline; filename=\"Drawing w.png\"; filename*=UTF-8''Drawing%20%C3%B0%C5%B5.png"
+    )
+    stored.sha256 = "0" * 64
+    with pytest.raises(StoredFileCorrupt), ctx.test_request_context():
+        storage.send(stored)

@@ -6,9 +6,8 @@ the pages, the audit trail and the "a new document was added" email (which never
 
 import logging
 from datetime import datetime
-from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,7 +23,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from portal import outbox, storage
 from portal.accounts.models import User
 from portal.extensions import db
-from portal.filetypes import DOCUMENT_KINDS, TYPES, UploadRefused, content_disposition_name
+from portal.filetypes import DOCUMENT_KINDS, TYPES, UploadRefused
 from portal.forms import PortalForm, submit_field
 from portal.plans.access import can_upload, people_with_access, plan_or_404, record_plan_event, role_on_plan
 from portal.plans.models import ACCESS_ROLES, Plan
@@ -228,27 +227,13 @@ def upload(plan_id: int):
 def download(plan_id: int, document_id: int):
     plan = plan_or_404(plan_id)
     document = _document_or_404(plan, document_id)
-    stored = document.stored
-    # Check the whole file before sending any of it, so a changed file gives a clear page, never bad bytes.
     try:
-        for _chunk in storage.open_plaintext(stored):
-            pass
-        chunks = storage.open_plaintext(stored)
+        response = storage.send(document.stored)  # checked in full before a byte is sent
     except storage.StorageError:
         log.exception("plan document %s failed its check", document.id)
         return render_template("plans/documents/unavailable.html", plan=plan), 500
     record_plan_event("plan.document_downloaded", plan, detail=f"document {document.id}")
     db.session.commit()
-    filename = content_disposition_name(stored.original_name, stored.kind)
-    unicode_name = stored.original_name if stored.original_name.lower().endswith(stored.extension) else None
-    disposition = f'attachment; filename="{filename}"'
-    if unicode_name and unicode_name != filename:
-        disposition += f"; filename*=UTF-8''{quote(unicode_name, safe='')}"
-    response = Response(chunks, mimetype=stored.content_type, direct_passthrough=True)
-    response.headers["Content-Disposition"] = disposition
-    response.headers["Content-Length"] = str(stored.size)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 
