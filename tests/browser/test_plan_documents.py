@@ -2,6 +2,7 @@
 the plan's activity; the progress-bar enhancement with JavaScript on; axe on every state of the page (axe
 runs in the page, so the accessibility checks use the JavaScript-on browser)."""
 
+import io
 import itertools
 import re
 from datetime import date
@@ -14,9 +15,12 @@ try:
 except ImportError:  # the `browser` fixture skips (or fails, when a browser run is required)
     expect = None
 
+from portal import storage
 from portal.audit import AuditEvent
 from portal.extensions import db
+from portal.plans.documents import PlanDocument
 from portal.plans.models import Child, Plan, PlanAccess
+from tests.browser.conftest import LANGUAGES, submit
 from tests.test_filetypes import pdf
 
 _numbers = itertools.count(1)
@@ -165,3 +169,39 @@ def test_with_javascript_the_upload_shows_progress_and_every_state_passes_axe(
 
 def js_enabled():
     return re.compile(r"\bjs-enabled\b")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_documents_page_passes_axe_in_every_language(
+    js_page, live_server, browser_sign_in, check_accessibility, parent_with_plan, language
+):
+    page = js_page
+    parent, plan_id = parent_with_plan
+    with live_server.app.app_context():
+        stored = storage.store(
+            io.BytesIO(pdf("demo")),
+            original_name="Report.pdf",
+            kinds=("pdf",),
+            max_bytes=10**6,
+            user=parent.id,
+        )
+        db.session.add(
+            PlanDocument(
+                plan_id=plan_id,
+                stored_file_id=stored.id,
+                title="Occupational therapy advice",
+                description="Sensory needs at school",
+                uploaded_by_id=parent.id,
+                uploader_role="parent",
+            )
+        )
+        db.session.commit()
+    browser_sign_in(page, parent, language)
+    page.goto(f"/plans/{plan_id}/documents/?lang={language}")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.locator("html")).to_have_attribute("dir", "rtl" if language == "ur" else "ltr")
+    expect(page.locator("main .portal-documents li")).to_have_count(1)
+    check_accessibility(page, f"documents ({language})")
+    submit(page)
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    check_accessibility(page, f"documents with errors ({language})")
