@@ -429,3 +429,23 @@ def test_a_20_mb_upload_does_not_raise_peak_memory_by_more_than_a_few_mb(
         tracemalloc.stop()
     assert total == stored.size
     assert peak < 5 * 1024 * 1024, f"download peak {peak / 1024 / 1024:.1f} MB"
+
+
+def test_a_child_given_access_can_read_but_not_upload(app, client, sign_in, family, make_user):
+    child = make_user("child@example.org", roles=("young_person",))
+    with app.app_context():
+        db.session.add(PlanAccess(plan_id=family.plan_id, user_id=child.id, role="child"))
+        db.session.commit()
+    sign_in(child)
+    page = client.get(documents_url(family.plan_id))
+    assert page.h1 == "Documents"
+    assert page.soup.select_one("main input[type=file]") is None
+    assert "Add a document" not in page.text()
+    response = post_form(
+        client,
+        documents_url(family.plan_id),
+        {"file": (io.BytesIO(pdf()), "x.pdf"), "title": "Mine"},
+        token=page.csrf_token(),
+    )
+    assert response.status_code == 403
+    assert counts(app) == (0, 0, 0)
