@@ -17,6 +17,7 @@ from portal.extensions import db
 from portal.mediation import service
 from portal.mediation.deadlines import today_in_england
 from portal.mediation.models import MediationRequest, Slot
+from tests.browser.conftest import LANGUAGES
 
 _numbers = itertools.count(1)
 
@@ -176,7 +177,7 @@ def mediation_world(live_server):
     return parent, mediator, caseworker, booked, waiting
 
 
-@pytest.mark.parametrize("lang", ["en", "ur"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_mediation_pages_have_no_axe_violations(
     js_page, live_server, browser_sign_in, check_accessibility, mediation_world, lang
 ):
