@@ -9,7 +9,7 @@ from portal.extensions import db
 from portal.plans import service
 from portal.plans.cli import import_document
 from portal.plans.models import Child, Plan, PlanAccess
-from tests.browser.conftest import submit
+from tests.browser.conftest import LANGUAGES, submit
 from tests.plans.conftest import example_data
 
 
@@ -166,24 +166,24 @@ def _check(signed_in, world, check_accessibility, role, path, lang, name):
     check_accessibility(page, f"{name} [{lang}]")
 
 
-@pytest.mark.parametrize("lang", ["en", "ur"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", list(PARENT_PAGES))
 def test_axe_reading_pages(world, signed_in, check_accessibility, name, lang):
     _check(signed_in, world, check_accessibility, "parent", PARENT_PAGES[name], lang, name)
 
 
-@pytest.mark.parametrize("lang", ["en", "ur"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", list(CASEWORKER_PAGES))
 def test_axe_caseworker_pages(world, signed_in, check_accessibility, name, lang):
     _check(signed_in, world, check_accessibility, "caseworker", CASEWORKER_PAGES[name], lang, name)
 
 
-@pytest.mark.parametrize("lang", ["en", "ur"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_axe_young_person_sharing(world, signed_in, check_accessibility, lang):
     _check(signed_in, world, check_accessibility, "young", "/plans/{young_plan}/sharing", lang, "sharing")
 
 
-@pytest.mark.parametrize("lang", ["en", "ur"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_axe_form_errors(world, signed_in, check_accessibility, lang):
     page = signed_in["caseworker"]
     page.goto(f"/plans/{world['plan']}/invite?lang={lang}")
