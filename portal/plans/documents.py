@@ -4,6 +4,7 @@ Reports and advice are kept encrypted by `portal.storage`; this module adds who 
 the pages, the audit trail and the "a new document was added" email (which never names the document).
 """
 
+import io
 import logging
 from datetime import datetime
 
@@ -163,6 +164,42 @@ def _document_or_404(plan: Plan, document_id: int) -> PlanDocument:
     if document is None:
         refuse(404, "document", "plan_document", document_id)
     return document
+
+
+def seed_demo_document(plan: Plan, user, title: str, text: str) -> None:
+    """Demo data: a small fictional PDF report on a plan, uploaded by `user` (skipped if the title exists)."""
+    exists = db.session.scalar(
+        select(PlanDocument.id).where(PlanDocument.plan_id == plan.id, PlanDocument.title == title)
+    )
+    if exists:
+        return
+    safe = text.encode("ascii", "replace").decode().replace("(", "[").replace(")", "]")
+    content = (
+        "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+        "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >> endobj\n"
+        f"4 0 obj << >> stream\nBT /F1 14 Tf 60 780 Td ({safe}) Tj ET\nendstream endobj\n"
+        "5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n"
+        "trailer << /Root 1 0 R >>\n%%EOF\n"
+    ).encode()
+    stored = storage.store(
+        io.BytesIO(content),
+        original_name=f"{title}.pdf",
+        kinds=DOCUMENT_KINDS,
+        max_bytes=MAX_DOCUMENT_BYTES,
+        user=user,
+    )
+    db.session.add(
+        PlanDocument(
+            plan_id=plan.id,
+            stored_file_id=stored.id,
+            title=title,
+            description="",
+            uploaded_by_id=user.id,
+            uploader_role=role_on_plan(user, plan) or "caseworker",
+        )
+    )
 
 
 # The pages.

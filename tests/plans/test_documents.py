@@ -449,3 +449,18 @@ def test_a_child_given_access_can_read_but_not_upload(app, client, sign_in, fami
     )
     assert response.status_code == 403
     assert counts(app) == (0, 0, 0)
+
+
+def test_demo_documents_are_added_once_and_can_be_read(app, family):
+    from portal.accounts.models import User
+    from portal.plans.documents import seed_demo_document
+
+    with app.app_context():
+        plan = db.session.get(Plan, family.plan_id)
+        parent = db.session.get(User, family.parent.id)
+        for _ in range(2):
+            seed_demo_document(plan, parent, "School report (demo)", "A fictional report")
+            db.session.commit()
+        (document,) = db.session.scalars(select(PlanDocument)).all()
+        assert document.uploader_role == "parent"
+        assert storage.read_all(document.stored).startswith(b"%PDF-1.4")
