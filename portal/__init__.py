@@ -7,6 +7,7 @@ from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as portal_config
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -21,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(portal_config.load(app.instance_path))
     if config:
         app.config.update(config)
+    _trust_proxies(app)
 
     app.jinja_loader = ChoiceLoader(
         [
@@ -47,6 +49,17 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind load balancers, take the client's address, scheme and host from their X-Forwarded-* headers.
+
+    Only as many hops as PORTAL_TRUSTED_PROXIES says: with 0 (the default) the headers are ignored, since
+    anyone can send them when the app is reached directly.
+    """
+    hops = int(app.config.get("PORTAL_TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _init_extensions(app: Flask) -> None:

@@ -39,6 +39,22 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _trusted_proxies(value: str | None) -> int:
+    """How many proxies in front of the app set X-Forwarded-* headers we may believe (0: none)."""
+    if value is None or not value.strip():
+        return 0
+    try:
+        hops = int(value)
+    except ValueError:
+        hops = -1
+    if hops < 0:
+        raise ConfigError(
+            "PORTAL_TRUSTED_PROXIES must be a whole number of proxy hops, 0 or more: 1 behind one load "
+            f"balancer, 0 when clients connect directly (got {value!r})."
+        )
+    return hops
+
+
 def load(instance_path: str, environ: dict[str, str] | None = None) -> dict:
     """Build the Flask config mapping from environment variables."""
     env = os.environ if environ is None else environ
@@ -79,6 +95,8 @@ def load(instance_path: str, environ: dict[str, str] | None = None) -> dict:
         "PORTAL_S3_REGION": env.get("PORTAL_S3_REGION"),
         "PORTAL_FEEDBACK_EMAIL": env.get("PORTAL_FEEDBACK_EMAIL", "send-portal-feedback@example.org"),
         "PORTAL_BASE_URL": env.get("PORTAL_BASE_URL", "http://127.0.0.1:5000"),
+        # Proxy hops (load balancers) whose X-Forwarded-For/-Proto/-Host we trust; 0 ignores the headers.
+        "PORTAL_TRUSTED_PROXIES": _trusted_proxies(env.get("PORTAL_TRUSTED_PROXIES")),
         # Mail: with no MAIL_SERVER, messages are printed to the console and kept in the outbox.
         "MAIL_SERVER": env.get("MAIL_SERVER"),
         "MAIL_PORT": int(env.get("MAIL_PORT", "587")),
