@@ -3,6 +3,7 @@
 import filecmp
 
 import pytest
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from portal.audit import AuditEvent
@@ -343,10 +344,13 @@ def test_translation_is_reviewed_and_goes_out_of_date(
     send(client, f"{GUIDES}{pid}/en", action="submit", body="## Before the meeting\n\nGather all reports.")
     second.submit(revision_path(app, "annual-reviews", revisions(app, "en")[-1]), {"decision": "approve"})
     reader = client.get("/guides/annual-reviews?lang=ro")
-    assert (
-        "The translation may be out of date." in reader.soup.select_one("main .govuk-inset-text").get_text()
-    )
-    listing = client.get(GUIDES)
+    with app.test_request_context(), force_locale("ro"):
+        notice = gettext(
+            "The English version of this page has changed since it was translated. "
+            "The translation may be out of date."
+        )
+    assert notice in reader.soup.select_one("main .govuk-inset-text").get_text()
+    listing = client.get(GUIDES + "?lang=en")  # the reader chose Romanian above; the editor reads English
     row = next(
         tr for tr in listing.soup.select("#pages ~ table tbody tr") if "Annual reviews" in tr.get_text()
     )
