@@ -1,11 +1,14 @@
 """Open Referral UK 3.0: the read-only API at /api/oruk/ (the JSON shapes are in oruk_format)."""
 
 import math
+import threading
+import time
+from collections import OrderedDict
 from datetime import UTC, datetime
 
 from flask import Blueprint, jsonify, request
 from flask_babel import force_locale
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
@@ -87,20 +90,94 @@ def _conditions(args) -> list:
     return conditions
 
 
-def _matching(text: str, conditions: list):
-    """Count and ordered statement for services and settings; text search is spelling-tolerant."""
+# Totals are counted once per query and data version, then kept a short while: a harvester paging through
+# every listing, or the same search asked again, costs one cheap look-up (the newest modified_at, from its
+# index) instead of a count over every listing. Every import and edit sets modified_at, so a change gives a
+# new version and a fresh count at once; COUNT_SECONDS bounds how long anything else (a row deleted by
+# hand in the database) can leave a total out of date. Each process keeps its own, so hosts never disagree
+# for longer than that either.
+COUNT_SECONDS = 60.0
+COUNT_ENTRIES = 256
+_counts: OrderedDict[tuple, tuple[float, int]] = OrderedDict()
+_counts_lock = threading.Lock()
+# Listings are services or settings. Page order walks the (kind, name) index once per kind and merges,
+# instead of sorting every listing by name for each page; OTHER_KINDS (index ranges, so also cheap) keeps
+# any listing of another kind in the answer all the same.
+KINDS = ("service", "setting")
+OTHER_KINDS = or_(
+    Service.kind < KINDS[0], and_(Service.kind > KINDS[0], Service.kind < KINDS[1]), Service.kind > KINDS[1]
+)
+
+
+def _data_version() -> tuple:
+    newest = db.session.scalar(select(func.max(Service.modified_at)))
+    return (db.engine.url.render_as_string(hide_password=True), newest)
+
+
+def _cached_count(key: tuple, version: tuple, count) -> int:
+    now = time.monotonic()
+    full_key = (key, version)
+    with _counts_lock:
+        hit = _counts.get(full_key)
+        if hit is not None and now - hit[0] < COUNT_SECONDS:
+            _counts.move_to_end(full_key)
+            return hit[1]
+    total = count()
+    with _counts_lock:
+        _counts[full_key] = (now, total)
+        _counts.move_to_end(full_key)
+        while len(_counts) > COUNT_ENTRIES:
+            _counts.popitem(last=False)
+    return total
+
+
+def clear_count_cache() -> None:
+    with _counts_lock:
+        _counts.clear()
+
+
+def _page_by_name(conditions: list, page: int, per_page: int):
+    """The listings of one page in name order, merged from one index walk per kind."""
+    wanted = page * per_page
+    arms = []
+    for kind in (Service.kind == KINDS[0], Service.kind == KINDS[1], OTHER_KINDS):
+        arm = (
+            select(Service.id, Service.name)
+            .where(kind, *conditions)
+            .order_by(Service.name, Service.id)
+            .limit(wanted)
+            .subquery()
+        )
+        arms.append(select(arm.c.id, arm.c.name))
+    merged = union_all(*arms).subquery()
+    ids = select(merged.c.id).order_by(merged.c.name, merged.c.id).limit(per_page).offset(wanted - per_page)
+    return select(Service).where(Service.id.in_(ids)).order_by(Service.name, Service.id)
+
+
+def _matching(text: str, conditions: list, key: tuple, page: int, per_page: int):
+    """The total and one page's statement for services and settings; text search is spelling-tolerant.
+
+    `key` identifies the query (its text and filters) for the count cache.
+    """
+    version = _data_version()
     groups, _corrections = search.word_groups(text)
     if not groups:
-        total = db.session.scalar(select(func.count(Service.id)).where(*conditions))
-        return total, select(Service).where(*conditions).order_by(Service.name, Service.id)
+        total = _cached_count(
+            key, version, lambda: db.session.scalar(select(func.count(Service.id)).where(*conditions))
+        )
+        return total, _page_by_name(conditions, page, per_page)
     for require_all in (True, False):  # every word first; any word when that finds nothing, as search does
         matches = fulltext.match(groups, require_all)
         joined = (matches, matches.c.service_id == Service.id)
-        total = db.session.scalar(select(func.count(Service.id)).join(*joined).where(*conditions))
+        counted = select(func.count(Service.id)).join(*joined).where(*conditions)
+        total = _cached_count(
+            (*key, require_all), version, lambda counted=counted: db.session.scalar(counted)
+        )
         if total or len(groups) == 1:
             break
     ordered = select(Service).join(*joined).where(*conditions)
-    return total, ordered.order_by(matches.c.rank, Service.name, Service.id)
+    ordered = ordered.order_by(matches.c.rank, Service.name, Service.id)
+    return total, ordered.limit(per_page).offset((page - 1) * per_page)
 
 
 def _with_details(statement):
@@ -127,10 +204,12 @@ def services():
         conditions = _conditions(request.args)
     except BadParameter as error:
         return _error(str(error), 400)
-    total, ordered = _matching((request.args.get("text") or "")[:200], conditions)
+    text = (request.args.get("text") or "")[:200]
+    key = (text, request.args.get("taxonomy_term_id"), request.args.get("modified_after"))
+    total, ordered = _matching(text, conditions, key, page, per_page)
     items = []
     if (page - 1) * per_page < total:
-        items = list(db.session.scalars(_with_details(ordered).limit(per_page).offset((page - 1) * per_page)))
+        items = list(db.session.scalars(_with_details(ordered)))
     area_names = _area_names() if items else {}
     return jsonify(_page([to_oruk(s, area_names) for s in items], total, page, per_page))
 
