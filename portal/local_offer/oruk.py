@@ -205,7 +205,9 @@ def services():
     except BadParameter as error:
         return _error(str(error), 400)
     text = (request.args.get("text") or "")[:200]
-    key = (text, request.args.get("taxonomy_term_id"), request.args.get("modified_after"))
+    # A client pages through with one page size; each size gets its own entry, so a request's statements
+    # do not depend on what another size asked before it.
+    key = (text, request.args.get("taxonomy_term_id"), request.args.get("modified_after"), per_page)
     total, ordered = _matching(text, conditions, key, page, per_page)
     items = []
     if (page - 1) * per_page < total:
