@@ -4,17 +4,22 @@
 `flask content export` writes the published revisions back, so content can be reviewed as text.
 """
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import yaml
+from markupsafe import Markup
 from sqlalchemy import or_, select
 
 from portal.extensions import db
 from portal.guides.models import ContentPage, ContentRevision
 from portal.i18n import CODES
+from portal.markdown import render_with_contents
 from portal.timeutil import utcnow
 
 CONTENT = Path(__file__).resolve().parent.parent.parent / "content"
@@ -230,3 +235,38 @@ def search(text: str, language: str) -> list[Shown]:
 def contents(body: str) -> list[str]:
     """The page's contents list: its level-2 headings."""
     return HEADING.findall(body)
+
+
+# Rendered pages. A published revision's text never changes (an edit makes a new revision), so its HTML and
+# contents list are worked out once per process and kept. The key holds the revision's id, when it was
+# published and a digest of its text: a newly published revision has a new key and shows at once, and a
+# database restored or rebuilt with the same ids can never be shown another text's HTML. Drafts and
+# revisions in review are rendered each time and never kept (editors' previews change with every save).
+RENDERED_ENTRIES = 256  # every guide and provision page in every language, with room to spare
+_rendered: OrderedDict[tuple, tuple[Markup, tuple[tuple[str, str], ...]]] = OrderedDict()
+_rendered_lock = threading.Lock()
+
+
+def rendered(revision: ContentRevision) -> tuple[Markup, list[tuple[str, str]]]:
+    """A revision's safe HTML and contents list (id, heading), from the cache when it is published."""
+    if revision.status != "published":
+        return render_with_contents(revision.body)
+    digest = hashlib.sha256((revision.body or "").encode()).hexdigest()
+    key = (revision.id, revision.published_at, digest)
+    with _rendered_lock:
+        hit = _rendered.get(key)
+        if hit is not None:
+            _rendered.move_to_end(key)
+    if hit is None:
+        html, headings = render_with_contents(revision.body)
+        hit = (html, tuple(headings))
+        with _rendered_lock:
+            _rendered[key] = hit
+            while len(_rendered) > RENDERED_ENTRIES:
+                _rendered.popitem(last=False)
+    return hit[0], list(hit[1])
+
+
+def clear_rendered() -> None:
+    with _rendered_lock:
+        _rendered.clear()

@@ -9,7 +9,6 @@ from portal.guides import content
 from portal.guides.forms import FeedbackForm
 from portal.guides.models import GuideFeedback
 from portal.i18n import current_language
-from portal.markdown import render_with_contents
 from portal.security import checks_access, public
 
 bp = Blueprint("guides", __name__, url_prefix="/guides")
@@ -71,7 +70,7 @@ def guide(slug: str):
 
 
 def _guide_page(shown, form, print_view=False):
-    body, contents = render_with_contents(shown.revision.body)
+    body, contents = content.rendered(shown.revision)
     return render_template(
         "guides/guide.html",
         shown=shown,

@@ -5,7 +5,6 @@ from flask import Blueprint, abort, render_template, request
 from portal.guides import content
 from portal.i18n import current_language
 from portal.local_offer.taxonomy import NEEDS, PHASES
-from portal.markdown import render_with_contents
 from portal.security import checks_access, public
 
 bp = Blueprint("provision", __name__, url_prefix="/provision")
@@ -33,7 +32,7 @@ def area(area: str):
     if phase not in pages:
         return render_template("provision/area.html", area=area, needs=NEEDS, phases=PHASES, pages=pages)
     shown = content.show(pages[phase].page, language)
-    body, contents = render_with_contents(shown.revision.body)
+    body, contents = content.rendered(shown.revision)
     return render_template(
         "provision/page.html", area=area, phase=phase, shown=shown, body=body, contents=contents, needs=NEEDS,
         phases=PHASES,
