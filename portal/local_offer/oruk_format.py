@@ -6,6 +6,7 @@ data from other publishers simply lacks it.
 """
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from babel import Locale
 from flask_babel import force_locale
@@ -186,8 +187,15 @@ def _term(taxonomy: str, code: str, name: str) -> dict:
     }
 
 
+@lru_cache(maxsize=512)
+def _english_term(taxonomy: str, code: str) -> dict:
+    """A published term in English, worked out once per process (the vocabularies are fixed in code)."""
+    with force_locale("en"):
+        return _term(taxonomy, code, str(TAXONOMIES[taxonomy][code]))
+
+
 def _attribute(sid: str, taxonomy: str, code: str) -> dict:
-    term = _term(taxonomy, code, str(TAXONOMIES[taxonomy][code]))
+    term = dict(_english_term(taxonomy, code))
     return {
         "id": f"{sid}-attribute-{taxonomy}-{code}",
         "link_id": sid,
