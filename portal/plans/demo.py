@@ -131,4 +131,16 @@ def seed() -> None:
     if amira is None:
         amira, _made = import_document(_in_progress())
     _grant(amira, parent, "parent")
+    db.session.flush()
+    if professional is not None:
+        from portal.plans.documents import seed_demo_document
+
+        seed_demo_document(
+            sam,
+            professional,
+            "Speech and language therapy report",
+            "Fictional demo report. Sam understands short spoken instructions best when they come with a "
+            "picture or a gesture. Recommended: a weekly 30-minute session with the speech and language "
+            "therapist, and a visual timetable in every lesson.",
+        )
     db.session.commit()

@@ -26,6 +26,7 @@ from portal.accounts.models import User
 from portal.extensions import db
 from portal.filetypes import DOCUMENT_KINDS, TYPES, UploadRefused
 from portal.forms import PortalForm, submit_field
+from portal.pdf import Document
 from portal.plans.access import can_upload, people_with_access, plan_or_404, record_plan_event, role_on_plan
 from portal.plans.models import ACCESS_ROLES, Plan
 from portal.security import checks_access, refuse
@@ -173,16 +174,10 @@ def seed_demo_document(plan: Plan, user, title: str, text: str) -> None:
     )
     if exists:
         return
-    safe = text.encode("ascii", "replace").decode().replace("(", "[").replace(")", "]")
-    content = (
-        "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-        "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
-        "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        "/Resources << /Font << /F1 5 0 R >> >> >> endobj\n"
-        f"4 0 obj << >> stream\nBT /F1 14 Tf 60 780 Td ({safe}) Tj ET\nendstream endobj\n"
-        "5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n"
-        "trailer << /Root 1 0 R >>\n%%EOF\n"
-    ).encode()
+    report = Document(title, header_text=title)
+    report.heading(title)
+    report.paragraph(text)
+    content = report.output_bytes()
     stored = storage.store(
         io.BytesIO(content),
         original_name=f"{title}.pdf",
