@@ -164,8 +164,9 @@ def test_request_book_change_and_cancel_without_javascript(no_js_page, live_serv
         assert service.active_booking(request_id) is None
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def mediation_world(live_server):
+    """Fresh people for each language: a staff security code is accepted once, so each sign-in is new."""
     parent = live_server.make_user(unique("parent"))
     mediator = live_server.make_user(unique("mediator"), roles=("mediator",))
     caseworker = live_server.make_user(unique("caseworker"), roles=("caseworker",))
