@@ -54,6 +54,12 @@ def _is_caseworker(user) -> bool:
     return bool(user and user.is_authenticated and user.has_role("caseworker"))
 
 
+def _grants_access(row: PlanAccess, now) -> bool:
+    """A row gives access now. A professional's row with no end date is a data error: refuse rather
+    than grant for ever."""
+    return row.is_current(now) and (row.role != "professional" or row.expires_at is not None)
+
+
 def _current_rows(user, plan: Plan) -> list[PlanAccess]:
     now = utcnow()
     rows = db.session.scalars(
@@ -65,7 +71,7 @@ def _current_rows(user, plan: Plan) -> list[PlanAccess]:
             PlanAccess.revoked_at.is_(None),
         )
     )
-    return [row for row in rows if row.is_current(now)]
+    return [row for row in rows if _grants_access(row, now)]
 
 
 def is_transferred_young_person(user, plan: Plan, today: date | None = None) -> bool:
@@ -87,10 +93,6 @@ def role_on_plan(user, plan: Plan, today: date | None = None) -> str | None:
     if is_transferred_young_person(user, plan, today):
         return "young_person"
     rows = _current_rows(user, plan)
-    if not rows:
-        return None
-    # A professional whose row has no end date is a data error: refuse rather than grant for ever.
-    rows = [row for row in rows if row.role != "professional" or row.expires_at is not None]
     return rows[0].role if rows else None
 
 
@@ -119,8 +121,7 @@ def people_with_access(plan: Plan) -> list[User]:
     )
     people: dict[int, User] = {}
     for row in rows:
-        bounded = row.role != "professional" or row.expires_at is not None
-        if row.is_current(now) and bounded and row.user.active:
+        if _grants_access(row, now) and row.user.active:
             people[row.user.id] = row.user
     young = plan.child.young_person
     if young is not None and young.active and plan.child.is_young_person():
